@@ -22,6 +22,8 @@ export interface SuiteOptions {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Monotonic clock in ms. */
   readonly now: () => number;
+  /** Run only the cells this returns true for (applied after sharding), e.g. to re-verify cited cells. */
+  readonly select?: (benchmarkId: string, key: string) => boolean;
   /** Called before and after each cell. */
   readonly onProgress?: (p: Progress) => void;
 }
@@ -298,7 +300,7 @@ export async function runSuite(
       done++;
       progress("end", full.status);
     }
-    if (cells.length > 0 || !options.shard) {
+    if (cells.length > 0 || (!options.shard && !options.select)) {
       benchmarks.push({
         id: def.id,
         version: def.version,

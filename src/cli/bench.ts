@@ -7,27 +7,17 @@
 import { dirname } from "node:path";
 import { BENCHMARKS } from "../../benchmarks/mod.ts";
 import { checkRegistry } from "../bench/check_registry.ts";
-import { runSuite } from "../bench/run_suite.ts";
 import { selectBenchmarks } from "../bench/select.ts";
 import { writeTextAtomic } from "../io/atomic_write.ts";
-import { hostInfo, sourceInfo } from "../io/environment.ts";
-import { initBackend } from "../nn/backend.ts";
+import { sourceInfo } from "../io/environment.ts";
 import { canonicalJson } from "../results/canonical_json.ts";
-import { type ResultsDocument, SCHEMA_VERSION } from "../results/types.ts";
 import { validateResults } from "../results/validate.ts";
 import { BENCH_HELP, parseBenchArgs } from "./args.ts";
-import { CliError, EXIT, exitWithError, log, out } from "./error.ts";
+import { CliError, EXIT, exitWithError, out } from "./error.ts";
 import { summaryTable } from "./summary_table.ts";
-import denoJson from "../../deno.json" with { type: "json" };
+import { runDocument } from "./_run_document.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-
-function fmtDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 60
-    ? `${s}s`
-    : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-}
 
 function runId(startedAt: Date, commit: string | null): string {
   const t = startedAt.toISOString().replace(/[-:]/g, "").replace(
@@ -113,67 +103,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   const outPath = args.out ?? `results/runs/${id}.json`;
   await checkOutPath(outPath, args.out === undefined);
 
-  const backend = await initBackend(args.backend);
-  const host = await hostInfo();
-  log(
-    `sgd-limits: ${selected.length} benchmark(s), seed ${args.seed}${
-      args.quick ? ", quick" : ""
-    }, backend ` +
-      `${backend.backend}${backend.simd ? " (SIMD)" : ""}${
-        args.shard ? `, shard ${args.shard.index}/${args.shard.count}` : ""
-      }`,
-  );
-  const suite = await runSuite(selected, {
+  const doc = await runDocument({
+    benchmarks: selected,
+    id,
+    startedAt,
+    argv,
+    source,
+    backend: args.backend,
     seed: args.seed,
     quick: args.quick,
+    filter: args.filter ?? null,
     ...(args.repeats !== undefined ? { repeats: args.repeats } : {}),
     ...(args.shard !== undefined ? { shard: args.shard } : {}),
-    now: () => performance.now(),
-    onProgress: (p) => {
-      if (p.phase === "start") {
-        log(
-          `[${p.done + 1}/${p.total}] ${p.benchmarkId} (${p.key}) elapsed ${
-            fmtDuration(p.elapsedMs)
-          }` +
-            (p.etaMs === null ? "" : `, ETA ${fmtDuration(p.etaMs)}`),
-        );
-      } else if (p.status !== "ok") {
-        log(`  -> ${p.status}`);
-      }
-    },
   });
-  const doc: ResultsDocument = {
-    schemaVersion: SCHEMA_VERSION,
-    suite: { name: "sgd-limits", version: denoJson.version },
-    run: {
-      id,
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-      argv: [...argv],
-      quick: args.quick,
-      seed: args.seed.toString(),
-      filter: args.filter ?? null,
-      repeats: args.repeats ?? null,
-      shard: args.shard ?? null,
-    },
-    source,
-    environment: {
-      deno: host.deno,
-      v8: host.v8,
-      typescript: host.typescript,
-      tfjs: backend.tfjs,
-      backend: backend.backend,
-      simd: backend.simd,
-      kernels: backend.kernels,
-      cpuModel: host.cpuModel,
-      logicalCores: host.logicalCores,
-      totalMemoryBytes: host.totalMemoryBytes,
-      os: host.os,
-      arch: host.arch,
-    },
-    benchmarks: suite.benchmarks,
-    summary: suite.summary,
-  };
   const text = canonicalJson(doc);
   validateResults(JSON.parse(text), outPath); // never write a file our own readers would reject
   await writeTextAtomic(outPath, text);
