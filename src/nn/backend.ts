@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { registerRepairedKernels } from "./kernels/mod.ts";
 
 /** Backends the suite can run on. `wasm` is the SIMD build; `wasm-nosimd` forces the plain wasm build. */
 export type BackendName = "wasm" | "wasm-nosimd" | "cpu";
@@ -23,7 +24,8 @@ export interface BackendInfo {
 let active: BackendInfo | null = null;
 
 /**
- * Initialises tfjs on the requested backend, once per process, and fails loudly if tfjs silently fell back to
+ * Initialises tfjs on the requested backend, once per process, with the repaired kernels and gradients of
+ * `./kernels/` registered, and fails loudly if tfjs silently fell back to
  * another backend (it does so on any wasm init error, e.g. missing read permission for its .wasm files).
  *
  * @param name The backend.
@@ -46,6 +48,9 @@ export async function initBackend(name: BackendName): Promise<BackendInfo> {
     return active;
   }
   tf.env().set("PROD", true);
+  // Our kernels and gradients replace broken or missing stock ones (conv weight gradients on wasm, MaxPoolGrad,
+  // second-order gradients); they change low-order bits, so their names are recorded with every result.
+  const kernels = registerRepairedKernels();
   const tfName = name === "cpu" ? "cpu" : "wasm";
   if (name === "wasm-nosimd") tf.env().set("WASM_HAS_SIMD_SUPPORT", false);
   let ok = false;
@@ -73,6 +78,6 @@ export async function initBackend(name: BackendName): Promise<BackendInfo> {
       `Cannot initialise backend "wasm" with SIMD as this engine does not support wasm SIMD`,
     );
   }
-  active = { backend: name, simd, tfjs: tf.version.tfjs, kernels: [] };
+  active = { backend: name, simd, tfjs: tf.version.tfjs, kernels };
   return active;
 }
