@@ -35,3 +35,5 @@ export {
   ResultsError,
   validateResults,
 } from "./src/results/validate.ts";
+export * from "./src/linalg/mod.ts";
+export * from "./src/theory/mod.ts";
