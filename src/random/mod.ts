@@ -14,3 +14,4 @@
  */
 export * from "./rng.ts";
 export * from "./derive_seed.ts";
+export * from "./ziggurat.ts";
