@@ -8,9 +8,11 @@ import type {
 
 /** One cell of a benchmark's parameter grid, with its canonical key and derived seed. */
 export interface Cell {
+  /** The cell's parameters. */
   readonly params: Params;
   /** Canonical key: `name=value` pairs sorted by name, joined by commas, e.g. `beta=0.9,eta=0.1`. */
   readonly key: string;
+  /** Seed derived from (base seed, benchmark id, key). */
   readonly seed: bigint;
 }
 

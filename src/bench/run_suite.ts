@@ -30,21 +30,29 @@ export interface SuiteOptions {
 
 /** Progress of a suite run. */
 export interface Progress {
+  /** `start` before a cell runs, `end` after it. */
   readonly phase: "start" | "end";
   /** Cells finished so far. */
   readonly done: number;
+  /** Cells in this run. */
   readonly total: number;
+  /** Benchmark of the current cell. */
   readonly benchmarkId: string;
+  /** Canonical key of the current cell. */
   readonly key: string;
+  /** Milliseconds since the run started. */
   readonly elapsedMs: number;
   /** Estimated time left (null until one cell has finished). */
   readonly etaMs: number | null;
+  /** Status of the cell just finished (on `end`). */
   readonly status?: CellStatus;
 }
 
 /** What {@linkcode runSuite} returns. */
 export interface SuiteResult {
+  /** Stored benchmarks, in run order. */
   readonly benchmarks: StoredBenchmark[];
+  /** Counts of cells by status and of judged references by verdict. */
   readonly summary: {
     cells: number;
     ok: number;

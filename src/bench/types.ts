@@ -42,7 +42,9 @@ export type VerdictRule =
 export interface MetricSpec {
   /** Unit, e.g. "1" (dimensionless), "ms", "updates/s", "param²". */
   readonly unit: string;
+  /** Which direction is better, for regression tracking. */
   readonly better: Better;
+  /** Accuracy (deterministic, machine-invariant) or cost (machine-dependent). */
   readonly kind: MetricKind;
   /** One sentence: what is measured and how. */
   readonly description: string;
@@ -52,6 +54,7 @@ export interface MetricSpec {
 
 /** One reference (prediction) returned by a cell for a metric. */
 export interface ReferenceValue {
+  /** The predicted value. */
   readonly value: number;
   /** Relative model-error budget, required by the `budget` rule. */
   readonly budget?: number;
@@ -64,6 +67,7 @@ export interface ReferenceValue {
 
 /** A metric value returned by a cell. */
 export interface MetricValue {
+  /** The measured value. */
   readonly value: number;
   /** Standard error of `value` (Monte-Carlo), where statistical. */
   readonly stderr?: number;
@@ -71,35 +75,49 @@ export interface MetricValue {
   readonly n?: number;
   /** How `stderr` was estimated, e.g. "independent chains" or "batch means (20 batches)". */
   readonly stderrMethod?: string;
+  /** Predictions to judge the value against, by reference name. */
   readonly references?: Readonly<Record<string, ReferenceValue>>;
 }
 
 /** A line of a plot: x/y pairs, optionally with a standard error per point. */
 export interface PlotLine {
+  /** Legend label. */
   readonly label: string;
   /** `measured` (simulation or network), `exact` (exact discrete theory), `continuous` (paper model), `fit`, `other`. */
   readonly role: "measured" | "exact" | "continuous" | "fit" | "other";
+  /** Abscissae. */
   readonly x: readonly number[];
+  /** Ordinates, one per abscissa. */
   readonly y: readonly number[];
+  /** Standard error per point (measured lines). */
   readonly stderr?: readonly number[];
 }
 
 /** A plot a cell contributes to its benchmark's chart page. */
 export interface Plot {
+  /** Identifier, unique within the cell. */
   readonly id: string;
+  /** Chart title. */
   readonly title: string;
+  /** Label of the x axis. */
   readonly xLabel: string;
+  /** Label of the y axis. */
   readonly yLabel: string;
+  /** Logarithmic x axis. */
   readonly xLog?: boolean;
+  /** Logarithmic y axis. */
   readonly yLog?: boolean;
   /** `line` (default) or `scatter` (e.g. phase portraits). */
   readonly type?: "line" | "scatter";
+  /** The lines to draw. */
   readonly lines: readonly PlotLine[];
 }
 
 /** What one cell returns. */
 export interface CellOutput {
+  /** Values of the declared metrics, by name. */
   readonly metrics: Readonly<Record<string, MetricValue>>;
+  /** Plots for the chart pages. */
   readonly plots?: readonly Plot[];
   /** Set when the simulation left the stable region (NaN/∞); the cell is then recorded as `diverged`. */
   readonly diverged?: string;
@@ -125,15 +143,19 @@ export interface BenchmarkDefinition {
   readonly id: string;
   /** Bump when the meaning of the numbers changes; results of other versions are not compared. */
   readonly version: number;
+  /** Human-readable title. */
   readonly title: string;
   /** Where the prediction comes from, e.g. "Kunin et al. 2024, §4.1; theory.md §7.1 (C1)". */
   readonly paperRef: string;
+  /** Full parameter grid. */
   readonly grid: ParamGrid;
   /** Overrides of `grid` for `--quick`. */
   readonly quickGrid?: ParamGrid;
+  /** The metrics every cell returns, by name. */
   readonly metrics: Readonly<Record<string, MetricSpec>>;
   /** Default timing for `cost` benchmarks: untimed warm-up runs and timed repeats of each cell. */
   readonly timing?: { readonly warmup: number; readonly repeats: number };
+  /** Runs one cell (deterministic given `ctx.rng`). */
   run(params: Params, ctx: RunContext): Promise<CellOutput> | CellOutput;
 }
 

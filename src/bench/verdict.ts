@@ -5,14 +5,19 @@ export type Verdict = "pass" | "fail" | "expected-break";
 
 /** A reference value with its judgement, as stored in results. */
 export interface JudgedReference {
+  /** The reference (predicted) value. */
   readonly value: number;
   /** (measured − reference) / stderr, when a standard error is known. */
   readonly z: number | null;
   /** (measured − reference) / |reference|, when the reference is non-zero. */
   readonly relError: number | null;
+  /** The relative budget of a `budget` rule, else null. */
   readonly budget: number | null;
+  /** The rule, as text (e.g. `|z| <= 4`). */
   readonly rule: string;
+  /** The outcome. */
   readonly verdict: Verdict;
+  /** Why the reference was expected not to hold, if declared. */
   readonly expectedBreak: string | null;
 }
 

@@ -26,6 +26,13 @@ import { luSolveInPlace } from "./_lu.ts";
  * ```
  */
 export function solveLinear(a: Matrix, b: Float64Array): Float64Array;
+/**
+ * Solves A·X = B for an n × m matrix B of right-hand sides (see the vector overload).
+ *
+ * @param a Square coefficient matrix A (n × n); not modified.
+ * @param b Right-hand sides (n × m).
+ * @returns X (n × m).
+ */
 export function solveLinear(a: Matrix, b: Matrix): Matrix;
 export function solveLinear(
   a: Matrix,

@@ -8,6 +8,8 @@ export class ResultsError extends SyntaxError {
   /** Where the document came from (a file path or a label). */
   readonly source: string;
   /**
+   * Creates the error; the message reads `Cannot read results "<source>" as <message>`.
+   *
    * @param source Where the document came from.
    * @param message What is wrong.
    * @param options Error options (`cause`).
