@@ -213,11 +213,11 @@ export async function runSuite(
   let j = 0;
   for (const def of defs) {
     const cells = benchmarkCells(def, { seed: options.seed, quick }).filter(
-      () => {
+      (cell) => {
         const mine = !options.shard ||
           j % options.shard.count === options.shard.index - 1;
         j++;
-        return mine;
+        return mine && (options.select?.(def.id, cell.key) ?? true);
       },
     );
     plan.push({ def, cells });

@@ -162,3 +162,22 @@ Deno.test("runSuite() rejects undeclared or missing metrics", async () => {
   assert.equal(r.benchmarks[0]!.cells[0]!.status, "error");
   assert.match(r.benchmarks[0]!.cells[0]!.message!, /does not declare/);
 });
+
+Deno.test("runSuite() select runs only the chosen cells, with the full run's digests", async () => {
+  const full = await runSuite([noisy], {
+    seed: 9n,
+    quick: false,
+    now: clock(),
+  });
+  const want = new Set(['a=2,b="x"', 'a=3,b="y"']);
+  const part = await runSuite([noisy], {
+    seed: 9n,
+    quick: false,
+    now: clock(),
+    select: (id, key) => id === "noisy" && want.has(key),
+  });
+  const got = digests(part.benchmarks[0]!.cells);
+  assert.deepEqual([...got.keys()].sort(), [...want].sort());
+  const all = digests(full.benchmarks[0]!.cells);
+  for (const [k, d] of got) assert.equal(d, all.get(k));
+});
