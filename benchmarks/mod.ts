@@ -5,8 +5,24 @@
  */
 import type { BenchmarkDefinition } from "../src/bench/types.ts";
 import { sgdQuadraticSpeed } from "./sgd_quadratic_speed.ts";
+import { phaseSpaceAngularMomentum } from "./phase_space_angular_momentum.ts";
+import { oscillationFrequency } from "./oscillation_frequency.ts";
+import { ou2dCurrent } from "./ou_2d_current.ts";
+import { msdExponentSpectrum } from "./msd_exponent_spectrum.ts";
+import { msdFromOffset } from "./msd_from_offset.ts";
+import { minibatchRegression } from "./minibatch_regression.ts";
+import { perfW1Quadratic } from "./perf_w1_quadratic.ts";
+import { perfW2Regression } from "./perf_w2_regression.ts";
 
 /** Every benchmark of the suite, in run order. */
 export const BENCHMARKS: readonly BenchmarkDefinition[] = [
   sgdQuadraticSpeed,
+  phaseSpaceAngularMomentum,
+  oscillationFrequency,
+  ou2dCurrent,
+  msdExponentSpectrum,
+  msdFromOffset,
+  minibatchRegression,
+  perfW1Quadratic,
+  perfW2Regression,
 ];

