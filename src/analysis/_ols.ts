@@ -1,5 +1,8 @@
 /**
  * Simple least-squares line y ≈ a + b·x with the textbook standard error of the slope (not re-exported).
+ * Kept apart from src/stats `linearFit`, which needs n ≥ 3 (localExponents allows 2-point windows and
+ * velocityVarianceSlope 2 modes, with a NaN standard error), fits no sub-range, returns neither residuals
+ * (block bootstrap) nor R², and evaluates a Student-t quantile on every call (B bootstrap refits).
  *
  * @module
  */

@@ -7,7 +7,7 @@
 
 import type { Rng } from "../random/rng.ts";
 import { simpleOls } from "./_ols.ts";
-import { studentTQuantile } from "./_student_t.ts";
+import { studentTQuantile } from "../stats/student_t.ts";
 import { checkInteger, checkLength, checkLevel } from "./_validate.ts";
 
 /** Options of {@linkcode fitExponent}. */

@@ -228,7 +228,8 @@ export interface PredictedSpeedInput {
 /**
  * Continuous-model prediction of the instantaneous speed E‖δ_k‖² = E‖θ_{k+1} − θ_k‖² ≈ η²·tr Σ/(S(1 − β²))
  * (theory.md §4.1, paper's leading order; the exact discrete per-mode version multiplies mode i by
- * (1 − ηhᵢ/(2(1+β)))⁻¹, §7.1). Duplicated here as a one-liner until src/theory exports it (lead: dedupe).
+ * (1 − ηhᵢ/(2(1+β)))⁻¹, §7.1). src/theory's `continuousSpeed` evaluates the same expression but only for
+ * β ∈ [0, 1) and S ≥ 1; this one also accepts negative momentum and S > 0, so it keeps its own line.
  *
  * @param input eta, beta, batchSize, traceSigma.
  * @returns η²·tr Σ/(S(1 − β²)).

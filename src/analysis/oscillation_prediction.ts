@@ -1,11 +1,13 @@
 /**
  * Predicted oscillation of one Hessian mode under heavy-ball SGD (theory.md §4.3, prediction C9): continuous
  * angle per step ηΩᵢ and threshold, and the exact discrete angle arccos((1+β−ηh)/(2√β)) with its thresholds.
- * Duplicates small formulas that src/theory may also export (lead: dedupe).
+ * The discrete roots come from src/theory ({@linkcode discreteOscillation}); the continuous formulas stay here
+ * because this function also accepts negative momentum β ∈ (−1, 0), outside src/theory's β ∈ [0, 1).
  *
  * @module
  */
 
+import { discreteOscillation } from "../theory/oscillations.ts";
 import { checkMomentum, checkPositive } from "./_validate.ts";
 
 /** Hyperparameters of {@linkcode oscillationPrediction}. */
@@ -96,11 +98,12 @@ export function oscillationPrediction(
   if (beta > 0) {
     const sb = Math.sqrt(beta);
     discreteThresholds = [((1 - sb) ** 2) / eta, ((1 + sb) ** 2) / eta];
-    const c = (1 + beta - eta * h) / (2 * sb);
-    if (c > -1 && c < 1) {
+    // β ∈ (0, 1) and h > 0 lie inside src/theory's domain; batchSize does not enter the roots.
+    const roots = discreteOscillation(h, { eta, beta, batchSize: 1 });
+    if (roots.complex) {
       oscillatesDiscrete = true;
-      discreteAngle = Math.acos(c);
-      discreteRadius = sb;
+      discreteAngle = roots.anglePerStep;
+      discreteRadius = roots.modulus;
     }
   }
   const toFreq = (a: number) => a / (2 * Math.PI * eta);

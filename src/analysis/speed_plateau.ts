@@ -5,6 +5,8 @@
  * @module
  */
 
+import { batchMeansStandardError } from "../stats/batch_means.ts";
+import { standardError as meanStandardError } from "../stats/summary.ts";
 import { checkFiniteArray, checkInteger, checkLength } from "./_validate.ts";
 
 /** Options of {@linkcode speedPlateau}. */
@@ -117,25 +119,19 @@ export function speedPlateau(
     }
   }
 
+  const tail = new Float64Array(tailLength);
   let plateau = 0;
-  for (let i = tailStart; i < n; i++) plateau += speeds[i]!;
+  for (let i = 0; i < tailLength; i++) {
+    tail[i] = speeds[tailStart + i]!;
+    plateau += tail[i]!;
+  }
   plateau /= tailLength;
 
-  const b = Math.floor(tailLength / a);
-  const dropped = tailLength - a * b;
-  const means = new Float64Array(a);
-  for (let k = 0; k < a; k++) {
-    let s = 0;
-    const o = tailStart + dropped + k * b;
-    for (let i = 0; i < b; i++) s += speeds[o + i]!;
-    means[k] = s / b;
-  }
-  let mm = 0;
-  for (let k = 0; k < a; k++) mm += means[k]!;
-  mm /= a;
-  let ss = 0;
-  for (let k = 0; k < a; k++) ss += (means[k]! - mm) ** 2;
-  const standardError = Math.sqrt(ss / (a - 1) / a);
+  // Batch means with a batches of length ⌊tailLength/a⌋, oldest remainder dropped (src/stats rule with an
+  // explicit a). src/stats needs ≥ 4 samples; a shorter tail has batches of length 1: its last a samples.
+  const standardError = tailLength >= 4
+    ? batchMeansStandardError(tail, a).standardError
+    : meanStandardError(tail.subarray(tailLength - a));
 
   let reachIndex: number | null = null;
   const allowed = tolerance * Math.abs(plateau);

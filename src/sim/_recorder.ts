@@ -1,5 +1,5 @@
 /**
- * Internal: on-the-fly ensemble statistics for the SGD simulators.
+ * Internal: on-the-fly ensemble statistics for the SGD simulators, and their shared step loop ({@linkcode runChains}).
  *
  * @module
  */
@@ -310,4 +310,64 @@ export class Recorder {
     };
     return rec;
   }
+}
+
+/**
+ * The simulators' step loop over `chains` chains of dimension d (state `theta`, `b`: chains·d). Between record
+ * steps every chain is advanced chain-major by `advance(c, from, to)` (each chain owns its random stream, so the
+ * order cannot change a path); at a record step k the state before the update is copied to `thetaPrev` /
+ * `bPrev`, every chain takes that one step, and `recordChain(c, msd, bNorm2)` is called for each chain between
+ * `recorder.begin()` and `recorder.end()` with msd = ‖θ_k − θ_0‖² (from `thetaPrev` and `theta0`) and
+ * bNorm2 = ‖b_{k+1}‖² of that chain.
+ *
+ * @returns The first diverged step over all chains (as returned by `advance`), or −1 after `steps` steps.
+ */
+export function runChains(
+  recorder: Recorder,
+  steps: number,
+  chains: number,
+  state: {
+    readonly theta: Float64Array;
+    readonly b: Float64Array;
+    readonly thetaPrev: Float64Array;
+    readonly bPrev: Float64Array;
+    readonly theta0: Float64Array;
+  },
+  advance: (c: number, from: number, to: number) => number,
+  recordChain: (c: number, msd: number, bNorm2: number) => void,
+): number {
+  const d = state.theta.length / chains;
+  let k = 0;
+  while (k < steps) {
+    const nextRec = recorder.nextRecordStep();
+    const isRec = k === nextRec;
+    const to = isRec ? k + 1 : Math.min(nextRec, steps);
+    if (isRec) {
+      state.thetaPrev.set(state.theta);
+      state.bPrev.set(state.b);
+    }
+    let firstBad = Infinity;
+    for (let c = 0; c < chains; c++) {
+      const bad = advance(c, k, to);
+      if (bad >= 0 && bad < firstBad) firstBad = bad;
+    }
+    if (firstBad !== Infinity) return firstBad;
+    if (isRec) {
+      recorder.begin();
+      for (let c = 0; c < chains; c++) {
+        const o = c * d;
+        let msd = 0;
+        let sp = 0;
+        for (let i = 0; i < d; i++) {
+          const dx = state.thetaPrev[o + i]! - state.theta0[o + i]!;
+          msd += dx * dx;
+          sp += state.b[o + i]! * state.b[o + i]!;
+        }
+        recordChain(c, msd, sp);
+      }
+      recorder.end();
+    }
+    k = to;
+  }
+  return -1;
 }

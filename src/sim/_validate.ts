@@ -69,3 +69,17 @@ export function validateFiniteArray(
     }
   }
 }
+
+/** Returns the divergence bound on ‖b‖ (default 1e100) after checking it is > 0; throws RangeError. */
+export function validateDivergenceBound(
+  what: string,
+  bound: number | undefined,
+): number {
+  const value = bound ?? 1e100;
+  if (!(value > 0)) {
+    throw new RangeError(
+      `Cannot ${what} as divergenceBound must be > 0: current value is ${value}`,
+    );
+  }
+  return value;
+}

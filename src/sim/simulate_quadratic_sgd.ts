@@ -8,8 +8,12 @@
 import { Rng } from "../random/rng.ts";
 import { Ziggurat } from "../random/ziggurat.ts";
 import { choleskyPsd } from "./_cholesky.ts";
-import { Recorder, validateRecordOptions } from "./_recorder.ts";
-import { validateFiniteArray, validateHyper } from "./_validate.ts";
+import { Recorder, runChains, validateRecordOptions } from "./_recorder.ts";
+import {
+  validateDivergenceBound,
+  validateFiniteArray,
+  validateHyper,
+} from "./_validate.ts";
 import type { RecordOptions, SgdResult } from "./sgd_result.ts";
 
 /** Options of {@linkcode simulateQuadraticSgd}. */
@@ -158,12 +162,7 @@ export function simulateQuadraticSgd(
     );
     b.set(options.initialBuffer);
   }
-  const bound = options.divergenceBound ?? 1e100;
-  if (!(bound > 0)) {
-    throw new RangeError(
-      `Cannot ${what} as divergenceBound must be > 0: current value is ${bound}`,
-    );
-  }
+  const bound = validateDivergenceBound(what, options.divergenceBound);
   const record = options.record ?? {};
   validateRecordOptions(record, steps, d);
   const recorder = new Recorder(d, chains, eta, record, mu);
@@ -255,48 +254,35 @@ export function simulateQuadraticSgd(
     return -1;
   };
 
-  let k = 0;
-  while (k < steps) {
-    const nextRec = recorder.nextRecordStep();
-    const isRec = k === nextRec;
-    const to = isRec ? k + 1 : Math.min(nextRec, steps);
-    if (isRec) {
-      xPrev.set(x);
-      bPrev.set(b);
-    }
-    let firstBad = Infinity;
-    for (let c = 0; c < chains; c++) {
-      const bad = advance(c, k, to);
-      if (bad >= 0 && bad < firstBad) firstBad = bad;
-    }
-    if (firstBad !== Infinity) return finish(firstBad, "non-finite-or-bound");
-    if (isRec) {
-      recorder.begin();
-      for (let c = 0; c < chains; c++) {
-        const o = c * d;
-        let msd = 0;
-        let sp = 0;
-        for (let i = 0; i < d; i++) {
-          const dx = xPrev[o + i]! - x0[o + i]!;
-          msd += dx * dx;
-          vk[i] = -bPrev[o + i]!;
-          vk1[i] = -b[o + i]!;
-          sp += b[o + i]! * b[o + i]!;
-        }
-        recorder.addChain(
-          xPrev.subarray(o, o + d),
-          vk,
-          x.subarray(o, o + d),
-          vk1,
-          msd,
-          eta2 * sp,
-        );
+  const bad = runChains(
+    recorder,
+    steps,
+    chains,
+    {
+      theta: x,
+      b,
+      thetaPrev: xPrev,
+      bPrev,
+      theta0: x0,
+    },
+    advance,
+    (c, msd, sp) => {
+      const o = c * d;
+      for (let i = 0; i < d; i++) {
+        vk[i] = -bPrev[o + i]!;
+        vk1[i] = -b[o + i]!;
       }
-      recorder.end();
-    }
-    k = to;
-  }
-  return finish(steps, null);
+      recorder.addChain(
+        xPrev.subarray(o, o + d),
+        vk,
+        x.subarray(o, o + d),
+        vk1,
+        msd,
+        eta2 * sp,
+      );
+    },
+  );
+  return bad >= 0 ? finish(bad, "non-finite-or-bound") : finish(steps, null);
 }
 
 /** One update of one chain with diagonal noise (the W1 hot loop). Returns ‖b_{k+1}‖². */

@@ -6,8 +6,12 @@
 
 import type { Rng } from "../random/rng.ts";
 import { Ziggurat } from "../random/ziggurat.ts";
-import { Recorder, validateRecordOptions } from "./_recorder.ts";
-import { validateFiniteArray, validateHyper } from "./_validate.ts";
+import { Recorder, runChains, validateRecordOptions } from "./_recorder.ts";
+import {
+  validateDivergenceBound,
+  validateFiniteArray,
+  validateHyper,
+} from "./_validate.ts";
 import type { RecordOptions, SgdResult } from "./sgd_result.ts";
 
 /** Options of {@linkcode simulateRegressionSgd}. */
@@ -167,12 +171,7 @@ export function simulateRegressionSgd(
     for (let i = 0; i < d; i++) s += dirs[j * d + i]! * center[i]!;
     pc[j] = s;
   }
-  const bound = options.divergenceBound ?? 1e100;
-  if (!(bound > 0)) {
-    throw new RangeError(
-      `Cannot ${what} as divergenceBound must be > 0: current value is ${bound}`,
-    );
-  }
+  const bound = validateDivergenceBound(what, options.divergenceBound);
   const record = options.record ?? {};
   validateRecordOptions(record, steps, p);
   const recorder = new Recorder(p, chains, eta, record, pc);
@@ -297,43 +296,28 @@ export function simulateRegressionSgd(
     finalBuffer: b,
   });
 
-  let k = 0;
-  while (k < steps) {
-    const nextRec = recorder.nextRecordStep();
-    const isRec = k === nextRec;
-    const to = isRec ? k + 1 : Math.min(nextRec, steps);
-    if (isRec) {
-      thetaPrev.set(theta);
-      bPrev.set(b);
-    }
-    let firstBad = Infinity;
-    for (let c = 0; c < chains; c++) {
-      const bad = advance(c, k, to);
-      if (bad >= 0 && bad < firstBad) firstBad = bad;
-    }
-    if (firstBad !== Infinity) return finish(firstBad, true);
-    if (isRec) {
-      recorder.begin();
-      for (let c = 0; c < chains; c++) {
-        const o = c * d;
-        let msd = 0;
-        let sp = 0;
-        for (let i = 0; i < d; i++) {
-          const dx = thetaPrev[o + i]! - theta0[o + i]!;
-          msd += dx * dx;
-          sp += b[o + i]! * b[o + i]!;
-        }
-        project(thetaPrev, o, center, xk, 1);
-        project(bPrev, o, undefined, vk, -1);
-        project(theta, o, center, xk1, 1);
-        project(b, o, undefined, vk1, -1);
-        recorder.addChain(xk, vk, xk1, vk1, msd, eta2 * sp);
-      }
-      recorder.end();
-    }
-    k = to;
-  }
-  return finish(steps, false);
+  const bad = runChains(
+    recorder,
+    steps,
+    chains,
+    {
+      theta,
+      b,
+      thetaPrev,
+      bPrev,
+      theta0,
+    },
+    advance,
+    (c, msd, sp) => {
+      const o = c * d;
+      project(thetaPrev, o, center, xk, 1);
+      project(bPrev, o, undefined, vk, -1);
+      project(theta, o, center, xk1, 1);
+      project(b, o, undefined, vk1, -1);
+      recorder.addChain(xk, vk, xk1, vk1, msd, eta2 * sp);
+    },
+  );
+  return bad >= 0 ? finish(bad, true) : finish(steps, false);
 }
 
 /** One minibatch update of one chain (the W2 hot loop). Returns ‖b_{k+1}‖². */
