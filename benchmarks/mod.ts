@@ -5,6 +5,12 @@
  */
 import type { BenchmarkDefinition } from "../src/bench/types.ts";
 import { sgdQuadraticSpeed } from "./sgd_quadratic_speed.ts";
+import { speedScalingSweep } from "./speed_scaling_sweep.ts";
+import { modeStationaryMoments } from "./mode_stationary_moments.ts";
+import { isotropy } from "./isotropy.ts";
+import { noncommutingCrossCovariance } from "./noncommuting_cross_covariance.ts";
+import { meanTrajectory } from "./mean_trajectory.ts";
+import { varianceTransient } from "./variance_transient.ts";
 import { phaseSpaceAngularMomentum } from "./phase_space_angular_momentum.ts";
 import { oscillationFrequency } from "./oscillation_frequency.ts";
 import { ou2dCurrent } from "./ou_2d_current.ts";
@@ -17,6 +23,12 @@ import { perfW2Regression } from "./perf_w2_regression.ts";
 /** Every benchmark of the suite, in run order. */
 export const BENCHMARKS: readonly BenchmarkDefinition[] = [
   sgdQuadraticSpeed,
+  speedScalingSweep,
+  modeStationaryMoments,
+  isotropy,
+  noncommutingCrossCovariance,
+  meanTrajectory,
+  varianceTransient,
   phaseSpaceAngularMomentum,
   oscillationFrequency,
   ou2dCurrent,

@@ -91,7 +91,7 @@ export const noncommutingCrossCovariance = defineBenchmark({
     eta: [0.01, 0.1],
     beta: [0, 0.9],
   },
-  quickGrid: { beta: [0.9] },
+  quickGrid: { eta: [0.1] },
   metrics: pairMetrics(),
   run(params, { rng, quick }) {
     const noise = String(params.noise);
