@@ -37,3 +37,6 @@ export {
 } from "./src/results/validate.ts";
 export * from "./src/linalg/mod.ts";
 export * from "./src/theory/mod.ts";
+export * from "./src/stats/mod.ts";
+export * from "./src/sim/mod.ts";
+export * from "./src/analysis/mod.ts";

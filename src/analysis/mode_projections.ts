@@ -84,6 +84,8 @@ export class ModeProjections {
   #hasVelocity: boolean | undefined;
 
   /**
+   * Creates a recorder for projections on the given directions.
+   *
    * @param eigenvectors Directions u₁…u_m (each of length d); copied to float64.
    * @throws {TypeError} If lengths disagree.
    * @throws {RangeError} If no direction is given or an entry is not finite.

@@ -46,3 +46,4 @@ export * from "./discrete_covariance.ts";
 export * from "./msd.ts";
 export * from "./speed.ts";
 export * from "./error_budget.ts";
+export * from "./regression_noise.ts";
