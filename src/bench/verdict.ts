@@ -26,7 +26,9 @@ function ruleText(rule: VerdictRule, budget: number | null): string {
     case "zscore":
       return `|z| <= ${rule.maxAbsZ}`;
     case "budget":
-      return `|rel err| <= budget(${budget === null ? "?" : budget.toPrecision(3)}) + ${rule.maxAbsZ}·stderr/|ref|`;
+      return `|rel err| <= budget(${
+        budget === null ? "?" : budget.toPrecision(3)
+      }) + ${rule.maxAbsZ}·stderr/|ref|`;
     case "relative":
       return `|rel err| <= ${rule.maxRelError}`;
   }
