@@ -1,6 +1,98 @@
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { BACKEND_NAMES, type BackendName } from "../nn/backend.ts";
 import { CliError } from "./error.ts";
+
+/** What {@linkcode parseFlags} returns for the flag spec `O`. */
+export type ParsedFlags<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<
+    { args: string[]; options: O; strict: true; allowPositionals: true }
+  >
+>;
+
+/**
+ * Parses command-line flags strictly (node:util `parseArgs`), turning a malformed command line into one CLI
+ * error line that points at --help. Shared by every command.
+ *
+ * @param argv Arguments after the command.
+ * @param options The flag spec (`{ name: { type, short?, multiple? } }`).
+ * @param allowPositionals Whether non-flag arguments are accepted (default true).
+ * @returns The flag values and positional arguments.
+ * @throws {CliError} (exit 2) For unknown flags, missing values or unexpected positionals.
+ *
+ * @example Flags and positionals
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseFlags } from "./args.ts";
+ * const { values, positionals } = parseFlags(["a.json", "--out", "b"], { out: { type: "string" } });
+ * assert.equal(values.out, "b");
+ * assert.deepEqual(positionals, ["a.json"]);
+ * assert.throws(() => parseFlags(["--nope"], {}), /nope.* \(see --help\)$/);
+ * ```
+ */
+export function parseFlags<const O extends ParseArgsOptionsConfig>(
+  argv: readonly string[],
+  options: O,
+  allowPositionals = true,
+): ParsedFlags<O> {
+  try {
+    return parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals,
+      options,
+    }) as ParsedFlags<O>;
+  } catch (e) {
+    throw new CliError(`${(e as Error).message.split("\n")[0]} (see --help)`);
+  }
+}
+
+/**
+ * Parses a `--backend` value.
+ *
+ * @param text The flag value.
+ * @returns The backend name.
+ * @throws {CliError} (exit 2) If it names no backend.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseBackend } from "./args.ts";
+ * assert.equal(parseBackend("cpu"), "cpu");
+ * assert.throws(() => parseBackend("gpu"), /invalid --backend "gpu"/);
+ * ```
+ */
+export function parseBackend(text: string): BackendName {
+  if (!(BACKEND_NAMES as readonly string[]).includes(text)) {
+    throw new CliError(
+      `invalid --backend "${text}": expected one of ${
+        BACKEND_NAMES.join(", ")
+      }`,
+    );
+  }
+  return text as BackendName;
+}
+
+/**
+ * Checks an optional `--out` value is not blank.
+ *
+ * @param out The flag value, if given.
+ * @returns `out` unchanged.
+ * @throws {CliError} (exit 2) If it is empty or only spaces.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkOutFlag } from "./args.ts";
+ * assert.equal(checkOutFlag(undefined), undefined);
+ * assert.throws(() => checkOutFlag(" "), /invalid --out: empty path/);
+ * ```
+ */
+export function checkOutFlag(out: string | undefined): string | undefined {
+  if (out !== undefined && out.trim() === "") {
+    throw new CliError("invalid --out: empty path");
+  }
+  return out;
+}
 
 /** Parsed flags of `deno task bench`. */
 export interface BenchArgs {
@@ -107,39 +199,20 @@ export function parseShard(text: string): { index: number; count: number } {
  * @throws {CliError} For unknown flags, positional arguments or malformed values.
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: "boolean", short: "h" },
-        list: { type: "boolean" },
-        verbose: { type: "boolean" },
-        quick: { type: "boolean" },
-        filter: { type: "string" },
-        seed: { type: "string" },
-        out: { type: "string" },
-        backend: { type: "string" },
-        repeats: { type: "string" },
-        shard: { type: "string" },
-      },
-    }));
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.split("\n")[0]} (see --help)`);
-  }
-  const backend = values.backend ?? "wasm";
-  if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
-    throw new CliError(
-      `invalid --backend "${backend}": expected one of ${
-        BACKEND_NAMES.join(", ")
-      }`,
-    );
-  }
-  if (values.out !== undefined && values.out.trim() === "") {
-    throw new CliError("invalid --out: empty path");
-  }
+  const { values } = parseFlags(argv, {
+    help: { type: "boolean", short: "h" },
+    list: { type: "boolean" },
+    verbose: { type: "boolean" },
+    quick: { type: "boolean" },
+    filter: { type: "string" },
+    seed: { type: "string" },
+    out: { type: "string" },
+    backend: { type: "string" },
+    repeats: { type: "string" },
+    shard: { type: "string" },
+  }, false);
+  const backend = parseBackend(values.backend ?? "wasm");
+  checkOutFlag(values.out);
   if (values.filter !== undefined && values.filter.trim() === "") {
     throw new CliError("invalid --filter: empty");
   }
@@ -151,7 +224,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     filter: values.filter,
     seed: values.seed === undefined ? 1n : parseSeed(values.seed),
     out: values.out,
-    backend: backend as BackendName,
+    backend,
     repeats: values.repeats === undefined
       ? undefined
       : parsePositiveInt("--repeats", values.repeats, 1000),

@@ -13,7 +13,7 @@ import { sourceInfo } from "../io/environment.ts";
 import { canonicalJson } from "../results/canonical_json.ts";
 import { validateResults } from "../results/validate.ts";
 import { BENCH_HELP, parseBenchArgs } from "./args.ts";
-import { CliError, EXIT, exitWithError, out } from "./error.ts";
+import { CliError, EXIT, out, runCli } from "./error.ts";
 import { summaryTable } from "./summary_table.ts";
 import { runDocument } from "./_run_document.ts";
 
@@ -131,11 +131,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return EXIT.ok;
 }
 
-if (import.meta.main) {
-  const verbose = Deno.args.includes("--verbose");
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (e) {
-    exitWithError(e, verbose);
-  }
-}
+if (import.meta.main) await runCli(main);

@@ -5,21 +5,21 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { basename, dirname, join } from "node:path";
-import { parseArgs } from "node:util";
+import { join } from "node:path";
 import {
   buildBundle,
   type CellSelector,
   parseCellSpec,
 } from "../cite/bundle.ts";
 import { BUNDLE_FILES, renderBundleFiles } from "../cite/render_bundle.ts";
-import { writeTextAtomic } from "../io/atomic_write.ts";
 import { sourceInfo } from "../io/environment.ts";
 import { MAX_RESULTS_BYTES } from "../io/read_results.ts";
+import { StagedDir } from "../io/staged_dir.ts";
 import { parseResults, ResultsError } from "../results/validate.ts";
 import type { ResultsDocument } from "../results/types.ts";
 import { why } from "./_outputs.ts";
-import { CliError, EXIT, exitWithError, log, out } from "./error.ts";
+import { checkOutFlag, parseFlags } from "./args.ts";
+import { CliError, EXIT, log, out, runCli } from "./error.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -104,24 +104,13 @@ async function existing(path: string): Promise<boolean> {
  * @returns The exit code.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        verbose: { type: "boolean" },
-        all: { type: "boolean" },
-        cells: { type: "string", multiple: true },
-        out: { type: "string" },
-      },
-    });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.split("\n")[0]} (see --help)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(argv, {
+    help: { type: "boolean", short: "h" },
+    verbose: { type: "boolean" },
+    all: { type: "boolean" },
+    cells: { type: "string", multiple: true },
+    out: { type: "string" },
+  });
   if (values.help) {
     out(HELP);
     return EXIT.ok;
@@ -148,9 +137,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new CliError(`invalid --cells: ${(e as Error).message}`);
     }
   }
-  if (values.out !== undefined && values.out.trim() === "") {
-    throw new CliError("invalid --out: empty path");
-  }
+  checkOutFlag(values.out);
   const resultsPath = positionals[0]!;
   const { doc, sha256 } = await readResultsBytes(resultsPath);
   let bundle;
@@ -191,48 +178,41 @@ export async function main(argv: readonly string[]): Promise<number> {
     out(target);
     return EXIT.ok;
   }
-  const parent = dirname(target);
-  const tmp = join(
-    parent,
-    `.${basename(target)}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`,
-  );
+  let staged: StagedDir;
   try {
-    await Deno.mkdir(parent, { recursive: true });
-    await Deno.mkdir(tmp);
+    staged = await StagedDir.create(target);
   } catch (e) {
     throw new CliError(`cannot write bundle "${target}": ${why(e)}`);
   }
-  const here = await sourceInfo(ROOT);
-  if (doc.source.dirty) {
-    log(
-      "warning: the results come from a checkout with uncommitted changes: the commit alone does not reproduce them",
-    );
-  }
-  if (doc.source.commit !== null && here.commit !== doc.source.commit) {
-    log(
-      `warning: the results were produced at commit ${
-        doc.source.commit.slice(0, 12)
-      }, this checkout is at ${
-        here.commit?.slice(0, 12) ?? "no commit"
-      } (verify needs the results' commit)`,
-    );
-  }
   try {
-    for (const name of BUNDLE_FILES) {
-      await writeTextAtomic(join(tmp, name), files[name]);
-    }
-    if (await existing(target)) {
-      throw new CliError(
-        `refusing to overwrite "${target}" (created meanwhile)`,
+    const here = await sourceInfo(ROOT);
+    if (doc.source.dirty) {
+      log(
+        "warning: the results come from a checkout with uncommitted changes: the commit alone does not reproduce them",
       );
     }
-    await Deno.rename(tmp, target);
-  } catch (e) {
+    if (doc.source.commit !== null && here.commit !== doc.source.commit) {
+      log(
+        `warning: the results were produced at commit ${
+          doc.source.commit.slice(0, 12)
+        }, this checkout is at ${
+          here.commit?.slice(0, 12) ?? "no commit"
+        } (verify needs the results' commit)`,
+      );
+    }
     try {
-      await Deno.remove(tmp, { recursive: true });
-    } catch { /* already gone */ }
-    if (e instanceof CliError) throw e;
-    throw new CliError(`cannot write bundle "${target}": ${why(e)}`);
+      for (const name of BUNDLE_FILES) await staged.write(name, files[name]);
+      await staged.commit({ replace: false });
+    } catch (e) {
+      if (e instanceof Deno.errors.AlreadyExists) {
+        throw new CliError(
+          `refusing to overwrite "${target}" (created meanwhile)`,
+        );
+      }
+      throw new CliError(`cannot write bundle "${target}": ${why(e)}`);
+    }
+  } finally {
+    await staged.discard();
   }
   out(files["table.md"].trimEnd());
   out(`bundle ${bundle.hash}: ${bundle.cited.length} cell(s)`);
@@ -240,10 +220,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return EXIT.ok;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (e) {
-    exitWithError(e, Deno.args.includes("--verbose"));
-  }
-}
+if (import.meta.main) await runCli(main);

@@ -4,16 +4,14 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { compareDocuments } from "../compare/compare_documents.ts";
 import { markdownReport, textReport } from "../compare/format_report.ts";
 import { gabEntries } from "../compare/gab_entries.ts";
-import { readResults } from "../io/read_results.ts";
 import { Rng } from "../random/rng.ts";
-import type { ResultsDocument } from "../results/types.ts";
 import { checkNewFile, why, writeNewFile } from "./_outputs.ts";
-import { parseSeed } from "./args.ts";
-import { CliError, EXIT, exitWithError, log, out } from "./error.ts";
+import { readInput } from "./_read_input.ts";
+import { parseFlags, parseSeed } from "./args.ts";
+import { CliError, EXIT, log, out, runCli } from "./error.ts";
 
 /** Exit codes of `compare` (besides 0, 1 and 2 of every command). */
 export const COMPARE_EXIT = {
@@ -62,14 +60,6 @@ function parseNumber(flag: string, text: string, lo: number, hi: number) {
   return x;
 }
 
-async function readInput(path: string, role: string): Promise<ResultsDocument> {
-  try {
-    return await readResults(path);
-  } catch (e) {
-    throw new CliError(`${role}: ${(e as Error).message}`, EXIT.usage);
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
@@ -100,28 +90,17 @@ async function appendStepSummary(markdown: string): Promise<void> {
  * @returns The exit code.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        verbose: { type: "boolean" },
-        summary: { type: "string" },
-        "gab-json": { type: "string" },
-        "gab-json-bigger": { type: "string" },
-        alpha: { type: "string" },
-        "min-effect": { type: "string" },
-        rtol: { type: "string" },
-        seed: { type: "string" },
-      },
-    });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.split("\n")[0]} (see --help)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(argv, {
+    help: { type: "boolean", short: "h" },
+    verbose: { type: "boolean" },
+    summary: { type: "string" },
+    "gab-json": { type: "string" },
+    "gab-json-bigger": { type: "string" },
+    alpha: { type: "string" },
+    "min-effect": { type: "string" },
+    rtol: { type: "string" },
+    seed: { type: "string" },
+  });
   if (values.help) {
     out(HELP);
     return EXIT.ok;
@@ -207,10 +186,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (e) {
-    exitWithError(e, Deno.args.includes("--verbose"));
-  }
-}
+if (import.meta.main) await runCli(main);

@@ -58,3 +58,28 @@ export function exitWithError(err: unknown, verbose = false): never {
   }
   Deno.exit(code);
 }
+
+/**
+ * Runs a command's `main` on `Deno.args` and exits with its code; an error is reported by
+ * {@linkcode exitWithError}. Every command's entry point.
+ *
+ * @param main The command: arguments in, exit code out.
+ * @param verbose Whether errors print their causes and stack (default: `--verbose` is among the arguments).
+ * @returns Never: the process exits.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { runCli } from "./error.ts";
+ * if (import.meta.main) await runCli(main);
+ * ```
+ */
+export async function runCli(
+  main: (argv: readonly string[]) => Promise<number>,
+  verbose: boolean = Deno.args.includes("--verbose"),
+): Promise<never> {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (e) {
+    exitWithError(e, verbose);
+  }
+}

@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { BENCHMARKS } from "../../benchmarks/mod.ts";
-import { readResults } from "../io/read_results.ts";
 import { canonicalJson } from "../results/canonical_json.ts";
 import { validateResults } from "../results/validate.ts";
 import { checkNewFile, why, writeNewFile } from "./_outputs.ts";
 import { mergeShards, type ShardInput } from "./_merge_shards.ts";
-import { CliError, EXIT, exitWithError, log, out } from "./error.ts";
+import { readInput } from "./_read_input.ts";
+import { checkOutFlag, parseFlags } from "./args.ts";
+import { CliError, EXIT, log, out, runCli } from "./error.ts";
 
 const HELP =
   `Merge the shard results files of one sharded run into one results file.
@@ -41,22 +41,11 @@ EXIT CODES:
  * @returns The exit code.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        verbose: { type: "boolean" },
-        out: { type: "string" },
-      },
-    });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.split("\n")[0]} (see --help)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(argv, {
+    help: { type: "boolean", short: "h" },
+    verbose: { type: "boolean" },
+    out: { type: "string" },
+  });
   if (values.help) {
     out(HELP);
     return EXIT.ok;
@@ -66,20 +55,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       "no shard file given (usage: deno task merge <shard.json>... --out <file>)",
     );
   }
-  if (values.out !== undefined && values.out.trim() === "") {
-    throw new CliError("invalid --out: empty path");
-  }
+  checkOutFlag(values.out);
   if (new Set(positionals).size !== positionals.length) {
     throw new CliError("the same shard file is given twice");
   }
   if (values.out !== undefined) await checkNewFile(values.out, "--out");
   const shards: ShardInput[] = [];
   for (const path of positionals) {
-    try {
-      shards.push({ path, doc: await readResults(path) });
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
+    shards.push({ path, doc: await readInput(path) });
   }
   let merged;
   try {
@@ -110,10 +93,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return EXIT.ok;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (e) {
-    exitWithError(e, Deno.args.includes("--verbose"));
-  }
-}
+if (import.meta.main) await runCli(main);

@@ -6,13 +6,14 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { basename, dirname, join, resolve } from "node:path";
-import { readResults } from "../io/read_results.ts";
+import { dirname, join, resolve } from "node:path";
+import { StagedDir } from "../io/staged_dir.ts";
 import { buildSite } from "../report/build_site.ts";
 import { renderSite, type SiteFile } from "../report/render_site.ts";
 import type { ReportInput } from "../report/types.ts";
-import { CliError, EXIT, exitWithError, log, out } from "./error.ts";
+import { readInput } from "./_read_input.ts";
+import { parseFlags } from "./args.ts";
+import { CliError, EXIT, log, out, runCli } from "./error.ts";
 
 /** Name of the marker file that identifies a folder written by `report` (and so replaceable by it). */
 export const REPORT_MARKER = ".sgd-limits-report";
@@ -53,21 +54,11 @@ interface ReportArgs {
 }
 
 function parseReportArgs(argv: readonly string[]): ReportArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        verbose: { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message} (see --help)`);
-  }
+  const parsed = parseFlags(argv, {
+    out: { type: "string" },
+    help: { type: "boolean", short: "h" },
+    verbose: { type: "boolean" },
+  });
   const o = parsed.values.out;
   if (o !== undefined && o.trim() === "") {
     throw new CliError('invalid --out "": expected a folder path');
@@ -206,100 +197,45 @@ async function outState(outDir: string): Promise<OutState> {
   return "report";
 }
 
-async function writeSynced(path: string, text: string): Promise<void> {
-  const data = new TextEncoder().encode(text);
-  const f = await Deno.open(path, { write: true, createNew: true });
-  try {
-    let off = 0;
-    while (off < data.length) off += await f.write(data.subarray(off));
-    await f.sync();
-  } finally {
-    f.close();
-  }
-}
-
 /**
- * Writes the site atomically: into a hidden temporary sibling folder, then renamed to `outDir`. An existing
- * report folder is renamed away first, the new one renamed in, and the old one deleted; if the second rename
- * fails, the old folder is put back. SIGINT/SIGTERM during the write remove the temporary folder.
+ * Writes the site atomically (see {@linkcode StagedDir}): into a hidden temporary sibling folder, then renamed
+ * to `outDir`. An existing report folder is renamed away first, the new one renamed in, and the old one
+ * deleted; if the second rename fails, the old folder is put back. SIGINT/SIGTERM during the write remove the
+ * temporary folder.
  */
 async function writeSite(
   outDir: string,
   files: readonly SiteFile[],
 ): Promise<void> {
   const state = await outState(outDir);
-  const parent = dirname(outDir);
-  const tag = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  const tmp = join(parent, `.${basename(outDir)}.tmp-${tag}`);
-  const old = join(parent, `.${basename(outDir)}.old-${tag}`);
-  let movedAway = false;
-  let tmpExists = false;
-  const onSignal = (sig: Deno.Signal) => () => {
-    try {
-      if (tmpExists) Deno.removeSync(tmp, { recursive: true });
-      if (movedAway) Deno.renameSync(old, outDir);
-    } catch { /* best effort */ }
-    Deno.exit(sig === "SIGINT" ? 130 : 143);
-  };
-  const handlers: [Deno.Signal, () => void][] = [];
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    try {
-      const h = onSignal(sig);
-      Deno.addSignalListener(sig, h);
-      handlers.push([sig, h]);
-    } catch { /* signals unsupported on this platform */ }
+  let staged: StagedDir;
+  try {
+    staged = await StagedDir.create(outDir);
+  } catch (e) {
+    throw permissionAware(e, `cannot write the report to "${outDir}"`);
   }
   try {
-    try {
-      await Deno.mkdir(parent, { recursive: true });
-      await Deno.mkdir(tmp);
-      tmpExists = true;
-    } catch (e) {
-      throw permissionAware(e, `cannot write the report to "${outDir}"`);
-    }
-    await writeSynced(
-      join(tmp, REPORT_MARKER),
+    await staged.write(
+      REPORT_MARKER,
       "Written by `deno task report` (sgd-limits); the next report replaces this whole folder.\n",
     );
-    for (const f of files) {
-      const path = join(tmp, ...f.path.split("/"));
-      await Deno.mkdir(dirname(path), { recursive: true });
-      await writeSynced(path, f.text);
-    }
-    if (state === "report") {
-      await Deno.rename(outDir, old);
-      movedAway = true;
-    }
+    for (const f of files) await staged.write(f.path, f.text);
     try {
-      // An empty existing folder is replaced by rename(2) itself.
-      await Deno.rename(tmp, outDir);
-      tmpExists = false;
+      // An empty existing folder is replaced too.
+      await staged.commit({
+        replace: state !== "absent",
+        onStaleOld: (old, e) =>
+          log(
+            `warning: could not delete the previous report "${old}": ${
+              (e as Error).message
+            }`,
+          ),
+      });
     } catch (e) {
-      if (movedAway) {
-        await Deno.rename(old, outDir);
-        movedAway = false;
-      }
       throw permissionAware(e, `cannot move the report into "${outDir}"`);
     }
-    if (movedAway) {
-      movedAway = false;
-      try {
-        await Deno.remove(old, { recursive: true });
-      } catch (e) {
-        log(
-          `warning: could not delete the previous report "${old}": ${
-            (e as Error).message
-          }`,
-        );
-      }
-    }
   } finally {
-    if (tmpExists) {
-      try {
-        await Deno.remove(tmp, { recursive: true });
-      } catch { /* already gone */ }
-    }
-    for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+    await staged.discard();
   }
 }
 
@@ -323,11 +259,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const paths = await expandInputs(args.inputs);
   const inputs: ReportInput[] = [];
   for (const path of paths) {
-    try {
-      inputs.push({ path, doc: await readResults(path) });
-    } catch (e) {
-      throw new CliError((e as Error).message, EXIT.usage);
-    }
+    inputs.push({ path, doc: await readInput(path) });
   }
   let site;
   try {
@@ -349,11 +281,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return EXIT.ok;
 }
 
-if (import.meta.main) {
-  const verbose = Deno.args.includes("--verbose");
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (e) {
-    exitWithError(e, verbose);
-  }
-}
+if (import.meta.main) await runCli(main);

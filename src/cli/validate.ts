@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { readResults } from "../io/read_results.ts";
-import { CliError, EXIT, exitWithError, out } from "./error.ts";
+import { readInput } from "./_read_input.ts";
+import { CliError, EXIT, out, runCli } from "./error.ts";
 
 const HELP =
   `Validate sgd-limits results files (schema version, JSON Schema, consistency, digests).
@@ -33,23 +33,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
   }
   for (const path of argv) {
-    try {
-      const doc = await readResults(path);
-      const cells = doc.benchmarks.reduce((n, b) => n + b.cells.length, 0);
-      out(
-        `ok: ${path} (schema v${doc.schemaVersion}, ${doc.benchmarks.length} benchmarks, ${cells} cells)`,
-      );
-    } catch (e) {
-      throw new CliError((e as Error).message, EXIT.usage);
-    }
+    const doc = await readInput(path);
+    const cells = doc.benchmarks.reduce((n, b) => n + b.cells.length, 0);
+    out(
+      `ok: ${path} (schema v${doc.schemaVersion}, ${doc.benchmarks.length} benchmarks, ${cells} cells)`,
+    );
   }
   return EXIT.ok;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (e) {
-    exitWithError(e);
-  }
-}
+if (import.meta.main) await runCli(main, false);

@@ -5,7 +5,6 @@
  * @module
  */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { BENCHMARKS } from "../../benchmarks/mod.ts";
 import { benchmarkCells } from "../bench/cells.ts";
 import type { BenchmarkDefinition } from "../bench/types.ts";
@@ -13,10 +12,11 @@ import { BundleError, checkBundle } from "../cite/check_bundle.ts";
 import { judgeReproduction } from "../cite/judge_reproduction.ts";
 import { BUNDLE_FILES } from "../cite/render_bundle.ts";
 import { sourceInfo } from "../io/environment.ts";
-import { BACKEND_NAMES, type BackendName } from "../nn/backend.ts";
+import type { BackendName } from "../nn/backend.ts";
 import { why } from "./_outputs.ts";
 import { runDocument } from "./_run_document.ts";
-import { CliError, EXIT, exitWithError, log, out } from "./error.ts";
+import { parseBackend, parseFlags } from "./args.ts";
+import { CliError, EXIT, log, out, runCli } from "./error.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -103,22 +103,11 @@ function num(x: number | null): string {
  * @returns The exit code.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        verbose: { type: "boolean" },
-        backend: { type: "string" },
-      },
-    });
-  } catch (e) {
-    throw new CliError(`${(e as Error).message.split("\n")[0]} (see --help)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(argv, {
+    help: { type: "boolean", short: "h" },
+    verbose: { type: "boolean" },
+    backend: { type: "string" },
+  });
   if (values.help) {
     out(HELP);
     return EXIT.ok;
@@ -128,16 +117,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       `expected one bundle folder, got ${positionals.length} (usage: deno task verify <bundle dir>)`,
     );
   }
-  if (
-    values.backend !== undefined &&
-    !(BACKEND_NAMES as readonly string[]).includes(values.backend)
-  ) {
-    throw new CliError(
-      `invalid --backend "${values.backend}": expected one of ${
-        BACKEND_NAMES.join(", ")
-      }`,
-    );
-  }
+  const backend = values.backend === undefined
+    ? undefined
+    : parseBackend(values.backend);
   const dir = positionals[0]!.replace(/\/+$/, "") || "/";
   const files = await readBundleFiles(dir);
   let bundle;
@@ -167,12 +149,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
   }
 
-  // Which cited cells can be re-run with this checkout's registry? Each one runs as a single-cell copy of its
-  // benchmark (grid = the cell's own parameter values): the key, hence the derived seed, is unchanged, and
-  // exactly the cited cells run.
+  // Which cited cells can be re-run with this checkout's registry? Only those run (runSuite's `select`), with
+  // the seeds a full run derives for them.
   const seed = BigInt(bundle.run.seed);
   const unavailable = new Map<string, string>();
-  const defs: BenchmarkDefinition[] = [];
+  const chosen = new Set<string>();
+  const defs = new Set<BenchmarkDefinition>();
   const registry = new Map(BENCHMARKS.map((d) => [d.id, d]));
   for (const { benchmark, cell } of bundle.cited) {
     const where = `${benchmark.id}/${cell.key}`;
@@ -202,24 +184,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
       continue;
     }
-    const { quickGrid: _all, ...rest } = def;
-    defs.push({
-      ...rest,
-      grid: Object.fromEntries(
-        Object.entries(c.params).map(([k, v]) => [k, [v]]),
-      ),
-    });
+    chosen.add(where);
+    defs.add(def);
   }
 
-  const rerun = defs.length === 0
+  const rerun = defs.size === 0
     ? { benchmarks: [], environment: bundle.environment }
     : await runDocument({
-      benchmarks: defs,
+      benchmarks: BENCHMARKS.filter((d) => defs.has(d)),
+      select: (id, key) => chosen.has(`${id}/${key}`),
       id: `verify-${bundle.hash.slice(0, 16)}`,
       startedAt: new Date(),
       argv,
       source: here,
-      backend: (values.backend ?? bundle.environment.backend) as BackendName,
+      backend: backend ?? bundle.environment.backend as BackendName,
       seed,
       quick: bundle.run.quick,
       filter: null,
@@ -251,10 +229,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return errored ? EXIT.failure : EXIT.verdict;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (e) {
-    exitWithError(e, Deno.args.includes("--verbose"));
-  }
-}
+if (import.meta.main) await runCli(main);

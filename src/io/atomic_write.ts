@@ -47,20 +47,46 @@ export async function writeFileAtomic(
   );
   pending.add(tmp);
   try {
-    const f = await Deno.open(tmp, { write: true, createNew: true });
-    try {
-      let off = 0;
-      while (off < data.length) off += await f.write(data.subarray(off));
-      await f.sync();
-    } finally {
-      f.close();
-    }
+    await writeNewSynced(tmp, data);
     await Deno.link(tmp, path);
   } finally {
     try {
       await Deno.remove(tmp);
     } catch { /* not created */ }
     pending.delete(tmp);
+  }
+}
+
+/**
+ * Creates a new file (failing if it exists), writes all of `data` and flushes it to disk before closing.
+ * Not atomic by itself: a crash may leave a partial file (see {@linkcode writeFileAtomic}).
+ *
+ * @param path The file to create; must not exist.
+ * @param data File contents.
+ * @throws {Deno.errors.AlreadyExists} If `path` exists.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeNewSynced } from "./atomic_write.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeNewSynced(`${dir}/a.txt`, new TextEncoder().encode("hi"));
+ * assert.equal(await Deno.readTextFile(`${dir}/a.txt`), "hi");
+ * await assert.rejects(writeNewSynced(`${dir}/a.txt`, new Uint8Array()), Deno.errors.AlreadyExists);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeNewSynced(
+  path: string,
+  data: Uint8Array,
+): Promise<void> {
+  const f = await Deno.open(path, { write: true, createNew: true });
+  try {
+    let off = 0;
+    while (off < data.length) off += await f.write(data.subarray(off));
+    await f.sync();
+  } finally {
+    f.close();
   }
 }
 

@@ -1,24 +1,16 @@
 import assert from "node:assert/strict";
-import { listDir, ROOT, runTask, scratchDir, taskFlags } from "../_util/cli.ts";
+import {
+  listDir,
+  oneErrorLine,
+  quickBenchArgs,
+  ROOT,
+  runTask,
+  taskFlags,
+  withScratch,
+} from "../_util/cli.ts";
 
 const BENCH = "src/cli/bench.ts";
 const FILTER = "sgd_quadratic_speed";
-
-async function withScratch(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await scratchDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(`${ROOT}${dir}`, { recursive: true });
-  }
-}
-
-function oneErrorLine(stderr: string): string {
-  const lines = stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `expected one stderr line, got:\n${stderr}`);
-  assert.match(lines[0]!, /^error: /);
-  return lines[0]!;
-}
 
 Deno.test("bench --help prints usage and exits 0", async () => {
   const r = await runTask("bench", BENCH, ["--help"]);
@@ -101,15 +93,11 @@ async function digestsOf(path: string): Promise<Map<string, string>> {
 
 Deno.test("bench writes a valid wasm SIMD result; same seed ⇒ same digests; shards match", async () => {
   await withScratch(async (dir) => {
-    const a = await runTask("bench", BENCH, [
-      "--quick",
-      "--filter",
-      FILTER,
-      "--seed",
-      "42",
-      "--out",
-      `${dir}/a.json`,
-    ]);
+    const a = await runTask(
+      "bench",
+      BENCH,
+      quickBenchArgs(42, `${dir}/a.json`),
+    );
     assert.ok(a.code === 0 || a.code === 3, a.stderr);
     assert.equal(a.stdout.trim().split("\n").at(-1), `${dir}/a.json`);
     assert.match(a.stderr, /\[1\/\d+\] sgd_quadratic_speed/);
@@ -123,44 +111,30 @@ Deno.test("bench writes a valid wasm SIMD result; same seed ⇒ same digests; sh
     ]);
     assert.equal(v.code, 0, v.stderr);
 
-    const b = await runTask("bench", BENCH, [
-      "--quick",
-      "--filter",
-      FILTER,
-      "--seed",
-      "42",
-      "--out",
-      `${dir}/b.json`,
-    ]);
+    const b = await runTask(
+      "bench",
+      BENCH,
+      quickBenchArgs(42, `${dir}/b.json`),
+    );
     assert.ok(b.code === 0 || b.code === 3, b.stderr);
     const da = await digestsOf(`${dir}/a.json`);
     assert.deepEqual(await digestsOf(`${dir}/b.json`), da);
 
-    const s1 = await runTask("bench", BENCH, [
-      "--quick",
-      "--filter",
-      FILTER,
-      "--seed",
-      "42",
-      "--shard",
-      "2/3",
-      "--out",
-      `${dir}/s.json`,
-    ]);
+    const s1 = await runTask(
+      "bench",
+      BENCH,
+      quickBenchArgs(42, `${dir}/s.json`, ["--shard", "2/3"]),
+    );
     assert.ok(s1.code === 0 || s1.code === 3, s1.stderr);
     const ds = await digestsOf(`${dir}/s.json`);
     assert.ok(ds.size > 0 && ds.size < da.size);
     for (const [k, d] of ds) assert.equal(d, da.get(k), k);
 
-    const c = await runTask("bench", BENCH, [
-      "--quick",
-      "--filter",
-      FILTER,
-      "--seed",
-      "43",
-      "--out",
-      `${dir}/c.json`,
-    ]);
+    const c = await runTask(
+      "bench",
+      BENCH,
+      quickBenchArgs(43, `${dir}/c.json`),
+    );
     assert.ok(c.code === 0 || c.code === 3, c.stderr);
     const dc = await digestsOf(`${dir}/c.json`);
     assert.ok(

@@ -14,7 +14,7 @@ import {
   runTaskEnv,
   withScratch,
   writeDoc,
-} from "../compare/_cli.ts";
+} from "../_util/cli.ts";
 
 const CITE = "src/cli/cite.ts";
 

@@ -9,12 +9,13 @@ import {
 import {
   listDir,
   oneErrorLine,
+  quickBenchArgs,
   readJson,
   ROOT,
   runTaskEnv,
   withScratch,
   writeDoc,
-} from "../compare/_cli.ts";
+} from "../_util/cli.ts";
 
 const COMPARE = "src/cli/compare.ts";
 
@@ -230,15 +231,11 @@ Deno.test("compare rejects bad input with one line naming the file, exit 2, noth
 
 Deno.test("compare catches an edited prediction in a real quick run as a theory change (exit 3)", async () => {
   await withScratch(async (dir) => {
-    const bench = await runTaskEnv("bench", "src/cli/bench.ts", [
-      "--quick",
-      "--filter",
-      "sgd_quadratic_speed",
-      "--seed",
-      "4",
-      "--out",
-      `${dir}/run.json`,
-    ]);
+    const bench = await runTaskEnv(
+      "bench",
+      "src/cli/bench.ts",
+      quickBenchArgs(4, `${dir}/run.json`),
+    );
     assert.ok(bench.code === 0 || bench.code === 3, bench.stderr);
     const doc = await readJson(`${dir}/run.json`) as {
       benchmarks: { cells: StoredCell[] }[];

@@ -6,12 +6,13 @@ import { makeDocument, noisyBenchmark } from "../compare/_docs.ts";
 import {
   listDir,
   oneErrorLine,
+  quickBenchArgs,
   readJson,
   ROOT,
   runTaskEnv,
   withScratch,
   writeDoc,
-} from "../compare/_cli.ts";
+} from "../_util/cli.ts";
 
 const REGISTRY = [
   noisyBenchmark({ id: "first", grid: [1, 2, 3, 4, 5] }),
@@ -177,28 +178,19 @@ Deno.test("mergeShards() refuses shard sets that are not one run, naming the fil
 
 Deno.test("merge of 3 real shards equals a single quick run (digests, cells, compare)", async () => {
   await withScratch(async (dir) => {
-    const filter = [
-      "--quick",
-      "--filter",
-      "sgd_quadratic_speed",
-      "--seed",
-      "9",
-    ];
     for (let i = 1; i <= 3; i++) {
-      const r = await runTaskEnv("bench", "src/cli/bench.ts", [
-        ...filter,
-        "--shard",
-        `${i}/3`,
-        "--out",
-        `${dir}/s${i}.json`,
-      ]);
+      const r = await runTaskEnv(
+        "bench",
+        "src/cli/bench.ts",
+        quickBenchArgs(9, `${dir}/s${i}.json`, ["--shard", `${i}/3`]),
+      );
       assert.ok(r.code === 0 || r.code === 3, r.stderr);
     }
-    const full = await runTaskEnv("bench", "src/cli/bench.ts", [
-      ...filter,
-      "--out",
-      `${dir}/full.json`,
-    ]);
+    const full = await runTaskEnv(
+      "bench",
+      "src/cli/bench.ts",
+      quickBenchArgs(9, `${dir}/full.json`),
+    );
     assert.ok(full.code === 0 || full.code === 3, full.stderr);
     const m = await runTaskEnv("merge", "src/cli/merge.ts", [
       `${dir}/s3.json`,

@@ -1,25 +1,15 @@
 import assert from "node:assert/strict";
-import { listDir, ROOT, runTask, scratchDir } from "../_util/cli.ts";
+import {
+  listDir,
+  oneErrorLine,
+  ROOT,
+  runTask,
+  withScratch,
+} from "../_util/cli.ts";
 import { demoDocument, writeDocument } from "../report/_fixtures.ts";
 
 const REPORT = "src/cli/report.ts";
 const MARKER = ".sgd-limits-report";
-
-async function withScratch(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await scratchDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(`${ROOT}${dir}`, { recursive: true });
-  }
-}
-
-function oneErrorLine(stderr: string): string {
-  const lines = stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `expected one stderr line, got:\n${stderr}`);
-  assert.match(lines[0]!, /^error: /);
-  return lines[0]!;
-}
 
 async function exists(path: string): Promise<boolean> {
   try {

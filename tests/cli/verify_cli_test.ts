@@ -4,12 +4,13 @@ import type { ResultsDocument } from "../../src/results/types.ts";
 import { makeDocument, noisyBenchmark } from "../compare/_docs.ts";
 import {
   oneErrorLine,
+  quickBenchArgs,
   readJson,
   ROOT,
   runTaskEnv,
   withScratch,
   writeDoc,
-} from "../compare/_cli.ts";
+} from "../_util/cli.ts";
 
 const VERIFY = "src/cli/verify.ts";
 const CELL = "batchSize=8,beta=0.9,eta=0.05,weightDecay=0.001";
@@ -31,15 +32,11 @@ async function copyBundle(
 
 Deno.test("cite then verify on a quick run reproduces bit-identically; edits are caught", async (t) => {
   await withScratch(async (dir) => {
-    const bench = await runTaskEnv("bench", "src/cli/bench.ts", [
-      "--quick",
-      "--filter",
-      "sgd_quadratic_speed",
-      "--seed",
-      "5",
-      "--out",
-      `${dir}/run.json`,
-    ]);
+    const bench = await runTaskEnv(
+      "bench",
+      "src/cli/bench.ts",
+      quickBenchArgs(5, `${dir}/run.json`),
+    );
     assert.ok(bench.code === 0 || bench.code === 3, bench.stderr);
     const cite = await runTaskEnv("cite", "src/cli/cite.ts", [
       `${dir}/run.json`,
