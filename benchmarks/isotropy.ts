@@ -1,41 +1,23 @@
 import { defineBenchmark } from "../src/bench/types.ts";
 import { simulateQuadraticSgd } from "../src/sim/mod.ts";
+import { columnMeanStderr, groupJackknife } from "../src/stats/mod.ts";
 import {
   continuousErrorBudget,
   discreteModeStationary,
   modeStationaryVariances,
+  slowestRelaxationSteps,
   unstableModes,
 } from "../src/theory/mod.ts";
+import {
+  averageRecords,
+  checkpointSchedule,
+  EXACT_AND_CONTINUOUS,
+  logSpacedModes,
+  simulationDiverged,
+} from "./_shared.ts";
 
 /** Independent chain groups behind every standard error (jackknife over groups). */
 const GROUPS = 64;
-
-/** Slowest decay time (steps) of a mode: −1/ln ρ, ρ the largest root modulus of z² − (1+β−ηh)z + β. */
-function relaxationSteps(etaH: number, beta: number): number {
-  const tr = 1 + beta - etaH;
-  const disc = tr * tr - 4 * beta;
-  const rho = disc < 0 ? Math.sqrt(beta) : Math.max(
-    Math.abs((tr + Math.sqrt(disc)) / 2),
-    Math.abs((tr - Math.sqrt(disc)) / 2),
-  );
-  return rho <= 0 ? 0 : -1 / Math.log(rho);
-}
-
-/** Leave-one-group-out jackknife of f over group moment vectors: value at the pooled mean and its stderr. */
-function jackknife(
-  groups: readonly Float64Array[],
-  f: (m: Float64Array) => number,
-): { value: number; stderr: number } {
-  const g = groups.length;
-  const p = groups[0]!.length;
-  const total = new Float64Array(p);
-  for (const m of groups) for (let j = 0; j < p; j++) total[j]! += m[j]!;
-  const value = f(total.map((t) => t / g));
-  const loo = groups.map((m) => f(total.map((t, j) => (t - m[j]!) / (g - 1))));
-  const mean = loo.reduce((a, b) => a + b, 0) / g;
-  const ss = loo.reduce((a, b) => a + (b - mean) ** 2, 0);
-  return { value, stderr: Math.sqrt(ss * (g - 1) / g) };
-}
 
 /** Least-squares slope of log y on log x. */
 function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -89,10 +71,7 @@ export const isotropy = defineBenchmark({
       description:
         "Var x of the stiffest mode / Var x of the softest mode (the max/min of the theory), stationary " +
         "ensemble variances averaged over checkpoints; continuous: λ_max(λ_min+λ)/(λ_min(λ_max+λ))",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
     velocityExponent: {
       unit: "1",
@@ -100,10 +79,7 @@ export const isotropy = defineBenchmark({
       kind: "accuracy",
       description:
         "least-squares slope of log Var v_i on log λ_i over the modes (v = −b); continuous 1 (Var v ∝ λ_i)",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
     velocityPerEigenvalue: {
       unit: "param²/time²",
@@ -111,10 +87,7 @@ export const isotropy = defineBenchmark({
       kind: "accuracy",
       description:
         "least-squares slope of Var v_i on λ_i through the origin; continuous σ²/(S(1−β²))",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
   },
   run(params, { rng, quick }) {
@@ -125,28 +98,17 @@ export const isotropy = defineBenchmark({
     const sigma2 = 1;
     const hp = { eta, beta, batchSize };
     const d = 6;
-    const lam = Float64Array.from(
-      { length: d },
-      (_, i) => 0.1 * 100 ** (i / (d - 1)),
-    );
-    const h = lam.map((l) => l + weightDecay);
-    const s = lam.map((l) => sigma2 * l);
+    const { lam, h, s } = logSpacedModes(d, weightDecay, sigma2);
     if (unstableModes(h, hp).length > 0) {
       return {
         metrics: {},
         diverged: `unstable: max ηh = ${eta * h[d - 1]!} ≥ 2(1+β)`,
       };
     }
-    let tau = 1;
-    for (const hi of h) tau = Math.max(tau, relaxationSteps(eta * hi, beta));
-    const burn = Math.ceil(15 * tau) + 10;
-    const gap = Math.ceil(tau);
+    const tau = Math.max(1, slowestRelaxationSteps(h, hp));
     const records = quick ? 20 : 50;
     const chainsPerGroup = quick ? 16 : 64;
-    const recordSteps = Array.from(
-      { length: records },
-      (_, r) => burn + r * gap,
-    );
+    const { burn, gap, recordSteps, steps } = checkpointSchedule(tau, records);
     const moments: Float64Array[] = [];
     for (let g = 0; g < GROUPS; g++) {
       const res = simulateQuadraticSgd({
@@ -157,29 +119,27 @@ export const isotropy = defineBenchmark({
         batchSize,
         noiseVariances: s,
         chains: chainsPerGroup,
-        steps: recordSteps[records - 1]! + 1,
+        steps,
         record: { steps: recordSteps },
       }, rng);
       if (res.status !== "ok") {
-        return {
-          metrics: {},
-          diverged:
-            `simulation diverged at step ${res.divergedAtStep} (${res.reason})`,
-        };
+        return simulationDiverged(res);
       }
       const m = new Float64Array(2 * d);
-      for (let r = 0; r < records; r++) {
-        for (let i = 0; i < d; i++) {
-          m[i]! += res.record.thetaVariance[r * d + i]! / records;
-          m[d + i]! += res.record.velocityVariance[r * d + i]! / records;
-        }
-      }
+      m.set(averageRecords(res.record.thetaVariance, records, d), 0);
+      m.set(averageRecords(res.record.velocityVariance, records, d), d);
       moments.push(m);
     }
     const ratioOf = (v: ArrayLike<number>) => v[d - 1]! / v[0]!;
-    const ratio = jackknife(moments, (m) => ratioOf(m));
-    const exponent = jackknife(moments, (m) => logLogSlope(lam, m.subarray(d)));
-    const perLam = jackknife(moments, (m) => originSlope(lam, m.subarray(d)));
+    const ratio = groupJackknife(moments, (m) => ratioOf(m));
+    const exponent = groupJackknife(
+      moments,
+      (m) => logLogSlope(lam, m.subarray(d)),
+    );
+    const perLam = groupJackknife(
+      moments,
+      (m) => originSlope(lam, m.subarray(d)),
+    );
     const exact = discreteModeStationary(h, s, hp);
     const cont = modeStationaryVariances(h, s, hp);
     // First-order relative errors of the continuous model from r_i = ηh_i/(2(1+β)) (theory.md §7.1).
@@ -212,14 +172,9 @@ export const isotropy = defineBenchmark({
     const n = GROUPS;
     const stderrMethod =
       `independent chains (jackknife over ${GROUPS} groups of ${chainsPerGroup} chains)`;
-    const se = (j: number) => {
-      const vals = moments.map((m) => m[j]!);
-      const mean = vals.reduce((a, b) => a + b, 0) / n;
-      return Math.sqrt(
-        vals.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) / n,
-      );
-    };
-    const mean = (j: number) => moments.reduce((a, m) => a + m[j]!, 0) / n;
+    const perMode = columnMeanStderr(moments);
+    const se = (j: number) => perMode.stderr[j]!;
+    const mean = (j: number) => perMode.value[j]!;
     const lamArr = Array.from(lam);
     return {
       metrics: {

@@ -12,13 +12,21 @@ import {
   syntheticRegressionData,
 } from "../src/sim/linear_regression_data.ts";
 import { simulateRegressionSgd } from "../src/sim/simulate_regression_sgd.ts";
+import { meanStderr } from "../src/stats/group_statistics.ts";
 import { discreteModeStationary } from "../src/theory/discrete_mode.ts";
 import {
   type RegressionStationary,
   regressionStationaryCovariance,
 } from "../src/theory/regression_noise.ts";
+import { averageRecords, simulationDiverged } from "./_shared.ts";
 
 const SAMPLES = 4000;
+
+/** Verdict rules of the speed and variance metrics: both i.i.d. noise models are judged at |z| ≤ 4. */
+const EXACT_AND_ADDITIVE = {
+  exact: { rule: "zscore", maxAbsZ: 4 },
+  additive: { rule: "zscore", maxAbsZ: 4 },
+} as const;
 
 /** A regression problem: X (N×d), y (N), d, and a description. */
 interface Problem {
@@ -149,10 +157,7 @@ export const minibatchRegression = defineBenchmark({
       kind: "accuracy",
       description:
         "E‖θ_{k+1} − θ_k‖² after burn-in (per-chain time averages); stderr over independent chains",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        additive: { rule: "zscore", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_ADDITIVE,
     },
     varTop: {
       unit: "param²",
@@ -160,10 +165,7 @@ export const minibatchRegression = defineBenchmark({
       kind: "accuracy",
       description:
         "Var(u₁ᵀθ) along the top Hessian eigenvector, ensemble variance averaged over record steps after burn-in; stderr over independent chain groups",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        additive: { rule: "zscore", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_ADDITIVE,
     },
     varMid: {
       unit: "param²",
@@ -171,10 +173,7 @@ export const minibatchRegression = defineBenchmark({
       kind: "accuracy",
       description:
         "Var(u_jᵀθ) along the Hessian eigenvector whose eigenvalue is closest to λ₁/10; as varTop",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        additive: { rule: "zscore", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_ADDITIVE,
     },
     speedRatio: {
       unit: "1",
@@ -309,26 +308,17 @@ export const minibatchRegression = defineBenchmark({
         record: { steps: recordSteps, speedAverageFrom: burn },
       }, rng);
       if (res.status !== "ok") {
-        return {
-          metrics: {},
-          diverged: `simulation diverged at step ${res.divergedAtStep}`,
-        };
+        return simulationDiverged(res, false);
       }
       speeds.push(...res.record.speedChainAverage!);
-      const nr = res.record.steps.length;
-      for (let r = 0; r < nr; r++) {
-        gTop[g]! += res.record.thetaVariance[2 * r]! / nr;
-        gMid[g]! += res.record.thetaVariance[2 * r + 1]! / nr;
-      }
+      const avg = averageRecords(
+        res.record.thetaVariance,
+        res.record.steps.length,
+        2,
+      );
+      gTop[g] = avg[0]!;
+      gMid[g] = avg[1]!;
     }
-    const meanSe = (x: ArrayLike<number>) => {
-      const n = x.length;
-      let m = 0;
-      for (let i = 0; i < n; i++) m += x[i]! / n;
-      let v = 0;
-      for (let i = 0; i < n; i++) v += (x[i]! - m) ** 2;
-      return { m, se: Math.sqrt(v / (n - 1) / n), n };
-    };
     const epochReason =
       `sampling without replacement: epoch-wise shuffling anti-correlates the noise inside an epoch of ${
         Math.floor(SAMPLES / batchSize)
@@ -339,7 +329,8 @@ export const minibatchRegression = defineBenchmark({
       additive: number,
       method: string,
     ): [MetricValue, MetricValue] => {
-      const { m, se, n } = meanSe(x);
+      const { value: m, stderr: se } = meanStderr(x);
+      const n = x.length;
       // The additive model misses the multiplicative excess (exact − additive, predicted a priori by the exact
       // model); declare the break only where this run can resolve it (> 2 stderr).
       const addReasons: string[] = [];

@@ -1,72 +1,24 @@
 import { defineBenchmark } from "../src/bench/types.ts";
 import type { Plot } from "../src/bench/types.ts";
 import { simulateQuadraticSgd } from "../src/sim/mod.ts";
+import { groupJackknife } from "../src/stats/mod.ts";
 import {
   discreteCorrectionFactor,
   discreteModeStationary,
   modeStationaryVariances,
-  unstableModes,
+  relaxationSteps,
 } from "../src/theory/mod.ts";
+import {
+  averageRecords,
+  checkpointSchedule,
+  continuousBreak,
+  EXACT_AND_CONTINUOUS,
+  simulationDiverged,
+  unitModeCell,
+} from "./_shared.ts";
 
 /** Independent chain groups behind every standard error (jackknife over groups). */
 const GROUPS = 64;
-
-/**
- * Slowest decay time (steps) of one mode of the discrete recursion: −1/ln ρ with ρ the largest modulus of the
- * roots of z² − (1+β−ηh)z + β (theory.md §7.1).
- */
-function relaxationSteps(etaH: number, beta: number): number {
-  const tr = 1 + beta - etaH;
-  const disc = tr * tr - 4 * beta;
-  const rho = disc < 0 ? Math.sqrt(beta) : Math.max(
-    Math.abs((tr + Math.sqrt(disc)) / 2),
-    Math.abs((tr - Math.sqrt(disc)) / 2),
-  );
-  return rho <= 0 ? 0 : -1 / Math.log(rho);
-}
-
-/** Leave-one-group-out jackknife of f over group moment vectors: value at the pooled mean and its stderr. */
-function jackknife(
-  groups: readonly Float64Array[],
-  f: (m: Float64Array) => number,
-): { value: number; stderr: number } {
-  const g = groups.length;
-  const p = groups[0]!.length;
-  const total = new Float64Array(p);
-  for (const m of groups) for (let j = 0; j < p; j++) total[j]! += m[j]!;
-  const value = f(total.map((t) => t / g));
-  const loo = groups.map((m) => f(total.map((t, j) => (t - m[j]!) / (g - 1))));
-  const mean = loo.reduce((a, b) => a + b, 0) / g;
-  const ss = loo.reduce((a, b) => a + (b - mean) ** 2, 0);
-  return { value, stderr: Math.sqrt(ss * (g - 1) / g) };
-}
-
-/**
- * Why the continuous reference is expected to break: ηh/(2(1+β)) not ≪ 1, or its error beyond first order
- * (`excess`, relative, from theory) resolved by the measurement (> 2 stderr); the budget only claims first order.
- */
-function continuousBreak(
-  maxRatio: number,
-  excess: number,
-  continuous: number,
-  stderr: number,
-): { expectedBreak?: string } {
-  if (maxRatio > 0.1) {
-    return {
-      expectedBreak: `ηh/(2(1+β)) reaches ${
-        maxRatio.toFixed(3)
-      }: not ≪ 1, second-order terms matter`,
-    };
-  }
-  if (excess * Math.abs(continuous) > 2 * stderr) {
-    return {
-      expectedBreak: `the continuous error beyond first order in ηh/(2(1+β)) (${
-        excess.toPrecision(2)
-      } relative, theory.md §7.1 c_h) exceeds 2 stderr at this precision; the budget claims first order only`,
-    };
-  }
-  return {};
-}
 
 /**
  * C2, C3, C5 per Hessian eigen-mode: stationary position variance, velocity variance (v = −b) and the
@@ -90,10 +42,7 @@ export const modeStationaryMoments = defineBenchmark({
       kind: "accuracy",
       description:
         "Var x_k of the mode after burn-in (ensemble variance over chains, averaged over checkpoints)",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
     velocityVariance: {
       unit: "param²/time²",
@@ -101,10 +50,7 @@ export const modeStationaryMoments = defineBenchmark({
       kind: "accuracy",
       description:
         "Var v_k with v_k = −b_k = (θ_k − θ_{k−1})/η after burn-in (ensemble variance, averaged over checkpoints)",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
     positionVelocityCorrelation: {
       unit: "1",
@@ -120,30 +66,14 @@ export const modeStationaryMoments = defineBenchmark({
     },
   },
   run(params, { rng, quick }) {
-    const etaH = Number(params.etaH);
-    const beta = Number(params.beta);
-    // One mode with h = 1, s = 1, S = 1: η = ηh sets the regime.
-    const h = 1;
-    const s = 1;
-    const batchSize = 1;
-    const eta = etaH / h;
-    const hp = { eta, beta, batchSize };
-    if (unstableModes([h], hp).length > 0) {
-      return {
-        metrics: {},
-        diverged: `unstable: ηh = ${etaH} ≥ 2(1+β) = ${2 * (1 + beta)}`,
-      };
-    }
-    const tau = relaxationSteps(etaH, beta);
-    const burn = Math.ceil(15 * tau) + 10;
-    const gap = Math.max(1, Math.ceil(tau));
+    const { etaH, beta, h, s, batchSize, eta, hp, unstable } = unitModeCell(
+      params,
+    );
+    if (unstable !== undefined) return { metrics: {}, diverged: unstable };
+    const tau = relaxationSteps(h, hp);
     const records = quick ? 20 : 50;
     const chainsPerGroup = quick ? 32 : 256;
-    const recordSteps = Array.from(
-      { length: records },
-      (_, r) => burn + r * gap,
-    );
-    const steps = recordSteps[records - 1]! + 1;
+    const { burn, gap, recordSteps, steps } = checkpointSchedule(tau, records);
     const moments: Float64Array[] = [];
     let portrait: Plot | undefined;
     for (let g = 0; g < GROUPS; g++) {
@@ -161,20 +91,14 @@ export const modeStationaryMoments = defineBenchmark({
         },
       }, rng);
       if (res.status !== "ok") {
-        return {
-          metrics: {},
-          diverged:
-            `simulation diverged at step ${res.divergedAtStep} (${res.reason})`,
-        };
+        return simulationDiverged(res);
       }
       const rec = res.record;
-      const m = new Float64Array(3);
-      for (let r = 0; r < records; r++) {
-        m[0]! += rec.thetaVariance[r]! / records;
-        m[1]! += rec.velocityVariance[r]! / records;
-        m[2]! += rec.thetaVelocityCovariance[r]! / records;
-      }
-      moments.push(m);
+      moments.push(Float64Array.of(
+        averageRecords(rec.thetaVariance, records, 1)[0]!,
+        averageRecords(rec.velocityVariance, records, 1)[0]!,
+        averageRecords(rec.thetaVelocityCovariance, records, 1)[0]!,
+      ));
       const tr = rec.trajectory;
       if (g === 0 && tr !== undefined) {
         // Stationary part of chain 0's phase-space path, at most 500 points.
@@ -197,9 +121,12 @@ export const modeStationaryMoments = defineBenchmark({
         };
       }
     }
-    const varX = jackknife(moments, (m) => m[0]!);
-    const varV = jackknife(moments, (m) => m[1]!);
-    const corr = jackknife(moments, (m) => m[2]! / Math.sqrt(m[0]! * m[1]!));
+    const varX = groupJackknife(moments, (m) => m[0]!);
+    const varV = groupJackknife(moments, (m) => m[1]!);
+    const corr = groupJackknife(
+      moments,
+      (m) => m[2]! / Math.sqrt(m[0]! * m[1]!),
+    );
     const exact = discreteModeStationary([h], [s], hp);
     const cont = modeStationaryVariances([h], [s], hp);
     const ch = discreteCorrectionFactor(h, hp);

@@ -1,49 +1,20 @@
 import { defineBenchmark } from "../src/bench/types.ts";
 import type { PlotLine } from "../src/bench/types.ts";
 import { powerLawEigenvalues } from "../src/sim/linear_regression_data.ts";
+import { logSpacedSteps } from "../src/sim/log_spaced_steps.ts";
 import { simulateQuadraticSgd } from "../src/sim/simulate_quadratic_sgd.ts";
+import { sampleStationaryStart } from "../src/sim/stationary_start.ts";
+import { columnMeanStderr } from "../src/stats/group_statistics.ts";
+import { groupJackknife } from "../src/stats/jackknife.ts";
+import { logLogWindowFit } from "../src/stats/log_log_window_fit.ts";
 import { discreteModeStationary } from "../src/theory/discrete_mode.ts";
 import { continuousErrorBudget } from "../src/theory/error_budget.ts";
 import {
   continuousMsdFromStationarity,
   discreteMsdFromStationarity,
 } from "../src/theory/msd.ts";
-
-/** OLS slope and intercept of ln y on ln k over the points with k in [lo, hi]. */
-function logLogFit(
-  ks: readonly number[],
-  ys: ArrayLike<number>,
-  lo: number,
-  hi: number,
-): { slope: number; intercept: number } {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (let j = 0; j < ks.length; j++) {
-    const k = ks[j]!;
-    if (k < lo || k > hi) continue;
-    const x = Math.log(k);
-    const y = Math.log(ys[j]!);
-    n++;
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-  }
-  const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  return { slope, intercept: (sy - slope * sx) / n };
-}
-
-/** About `count` log-spaced integers in [lo, hi], sorted and unique. */
-function logSteps(lo: number, hi: number, count: number): number[] {
-  const set = new Set<number>();
-  for (let j = 0; j < count; j++) {
-    set.add(Math.round(lo * (hi / lo) ** (j / (count - 1))));
-  }
-  return [...set].sort((a, b) => a - b);
-}
+import { momentumBuildUpSteps } from "../src/theory/relaxation_time.ts";
+import { EXACT_AND_CONTINUOUS, simulationDiverged } from "./_shared.ts";
 
 /**
  * C12 — anomalous-diffusion exponent from a power-law Hessian spectrum: heavy-ball SGD on a diagonal quadratic
@@ -66,10 +37,7 @@ export const msdExponentSpectrum = defineBenchmark({
       kind: "accuracy",
       description:
         "OLS slope of ln E‖θ_k − θ₀‖² on ln k over log-spaced steps in the stated window, on the ensemble-mean curve from a stationary start; stderr by jackknife over independent chain groups",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
     msdAtWindowEnd: {
       unit: "param²",
@@ -77,10 +45,7 @@ export const msdExponentSpectrum = defineBenchmark({
       kind: "accuracy",
       description:
         "E‖θ_k − θ₀‖² at the window end k_hi; stderr over independent chain groups",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
   },
   run(params, { rng, quick }) {
@@ -90,7 +55,7 @@ export const msdExponentSpectrum = defineBenchmark({
     const batchSize = 1;
     const hp = { eta, beta, batchSize };
     const lamMax = 1;
-    const kb = (1 + beta) / (2 * (1 - beta));
+    const kb = momentumBuildUpSteps(beta);
     // Window: 5× above the slowest of the top-mode relaxation (1−β)/(ηλ_max) and the momentum build-up k_b;
     // the spectrum extends 10× below λ*(k_hi) = (1−β)/(η k_hi) so that k_hi ≤ (1−β)/(ηλ_min)/10.
     const kLo = Math.round(5 * Math.max((1 - beta) / (eta * lamMax), kb));
@@ -100,7 +65,7 @@ export const msdExponentSpectrum = defineBenchmark({
     // λ_i = λ_max (i+1)^(−1/p) ⇒ N(>λ) = (λ_max/λ)^p.
     const h = powerLawEigenvalues(d, lamMax, 1 / p);
     const s = h; // Σ = σ²H, σ² = 1
-    const ks = logSteps(1, kHi, 60);
+    const ks = logSpacedSteps(1, kHi, 60);
     const nk = ks.length;
     const groups = 16;
     // Chains per group from a work budget of mode-updates per cell (small spectra get more chains).
@@ -110,77 +75,37 @@ export const msdExponentSpectrum = defineBenchmark({
       Math.max(8, Math.round(work / (groups * d * (kHi + 1)))),
     );
     const st = discreteModeStationary(h, s, hp);
-    const groupMsd = new Float64Array(groups * nk);
+    const groupMsd: Float64Array[] = [];
     for (let g = 0; g < groups; g++) {
       // Exact stationary start (x, b) per mode and chain.
-      const x0 = new Float64Array(chains * d);
-      const b0 = new Float64Array(chains * d);
-      for (let c = 0; c < chains; c++) {
-        for (let i = 0; i < d; i++) {
-          const sx = Math.sqrt(st.varX[i]!);
-          const l21 = st.covXB[i]! / sx;
-          const l22 = Math.sqrt(Math.max(0, st.varB[i]! - l21 * l21));
-          const z1 = rng.normal();
-          const z2 = rng.normal();
-          x0[c * d + i] = sx * z1;
-          b0[c * d + i] = l21 * z1 + l22 * z2;
-        }
-      }
+      const start = sampleStationaryStart(st, chains, rng);
       const res = simulateQuadraticSgd({
         eigenvalues: h,
         eta,
         beta,
         batchSize,
         noiseVariances: s,
-        initialOffsets: x0,
-        initialBuffer: b0,
+        initialOffsets: start.x,
+        initialBuffer: start.b,
         chains,
         steps: kHi + 1,
         record: { steps: ks },
       }, rng);
       if (res.status !== "ok") {
-        return {
-          metrics: {},
-          diverged: `simulation diverged at step ${res.divergedAtStep}`,
-        };
+        return simulationDiverged(res, false);
       }
-      groupMsd.set(res.record.msd, g * nk);
+      groupMsd.push(res.record.msd);
     }
-    const meanCurve = new Float64Array(nk);
-    for (let g = 0; g < groups; g++) {
-      for (let j = 0; j < nk; j++) {
-        meanCurve[j]! += groupMsd[g * nk + j]! / groups;
-      }
-    }
-    const seCurve = new Float64Array(nk);
-    for (let j = 0; j < nk; j++) {
-      let v = 0;
-      for (let g = 0; g < groups; g++) {
-        v += (groupMsd[g * nk + j]! - meanCurve[j]!) ** 2;
-      }
-      seCurve[j] = Math.sqrt(v / (groups - 1) / groups);
-    }
-    const fit = logLogFit(ks, meanCurve, kLo, kHi);
-    const loo = new Float64Array(groups);
-    const tmp = new Float64Array(nk);
-    for (let g = 0; g < groups; g++) {
-      for (let j = 0; j < nk; j++) {
-        tmp[j] = (meanCurve[j]! * groups - groupMsd[g * nk + j]!) /
-          (groups - 1);
-      }
-      loo[g] = logLogFit(ks, tmp, kLo, kHi).slope;
-    }
-    let looMean = 0;
-    for (const v of loo) looMean += v / groups;
-    let jv = 0;
-    for (const v of loo) jv += (v - looMean) ** 2;
-    const slopeSe = Math.sqrt((groups - 1) / groups * jv);
+    const { value: meanCurve, stderr: seCurve } = columnMeanStderr(groupMsd);
+    const fitOf = (y: ArrayLike<number>) => logLogWindowFit(ks, y, kLo, kHi);
+    const fit = fitOf(meanCurve);
+    const slopeSe = groupJackknife(groupMsd, (m) => fitOf(m).slope).stderr;
     const exactCurve = ks.map((k) => discreteMsdFromStationarity(k, h, s, hp));
     const contCurve = ks.map((k) =>
       continuousMsdFromStationarity(eta * k, h, s, hp)
     );
-    const exactFit = logLogFit(ks, exactCurve, kLo, kHi);
-    const contFit = logLogFit(ks, contCurve, kLo, kHi);
+    const exactFit = fitOf(exactCurve);
+    const contFit = fitOf(contCurve);
     const maxRatio = continuousErrorBudget(h, s, hp).maxRatio;
     // Budget of the asymptotic p: the finite-window curvature of the continuous model on this finite spectrum
     // (|slope of the continuous curve − p|/p, computed from theory, not from the measurement) plus the O(ηh) term.

@@ -1,46 +1,17 @@
 import { defineBenchmark } from "../src/bench/types.ts";
 import type { MetricValue, PlotLine } from "../src/bench/types.ts";
+import { logSpacedSteps } from "../src/sim/log_spaced_steps.ts";
 import { simulateQuadraticSgd } from "../src/sim/simulate_quadratic_sgd.ts";
+import { columnMeanStderr } from "../src/stats/group_statistics.ts";
+import { groupJackknife } from "../src/stats/jackknife.ts";
+import { logLogWindowFit } from "../src/stats/log_log_window_fit.ts";
 import {
   continuousMsdFromOffset,
   discreteMsdFromOffset,
 } from "../src/theory/msd.ts";
 import { continuousErrorBudget } from "../src/theory/error_budget.ts";
-
-/** OLS slope of ln y on ln k over the points with k in [lo, hi]. */
-function logLogSlope(
-  ks: readonly number[],
-  ys: ArrayLike<number>,
-  lo: number,
-  hi: number,
-): number {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (let j = 0; j < ks.length; j++) {
-    const k = ks[j]!;
-    if (k < lo || k > hi) continue;
-    const x = Math.log(k);
-    const y = Math.log(ys[j]!);
-    n++;
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
-}
-
-/** Log-spaced integer steps in [1, kMax] (about `count` of them) plus the `extra` ones, sorted and unique. */
-function logSteps(kMax: number, count: number, extra: number[]): number[] {
-  const set = new Set<number>(extra);
-  for (let j = 0; j < count; j++) {
-    set.add(Math.round(kMax ** (j / (count - 1))));
-  }
-  return [...set].filter((k) => k >= 1 && k <= kMax).sort((a, b) => a - b);
-}
+import { momentumBuildUpSteps } from "../src/theory/relaxation_time.ts";
+import { EXACT_AND_CONTINUOUS, simulationDiverged } from "./_shared.ts";
 
 const FIXED_K = [1, 10, 100, 1000] as const;
 
@@ -71,10 +42,7 @@ export const msdFromOffset = defineBenchmark({
           ? " (momentum build-up: continuous model expected to break)"
           : ""
       }; stderr over independent chain groups`,
-      references: {
-        exact: { rule: "zscore" as const, maxAbsZ: 4 },
-        continuous: { rule: "budget" as const, maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     }])),
     localExponent: {
       unit: "1",
@@ -82,10 +50,7 @@ export const msdFromOffset = defineBenchmark({
       kind: "accuracy",
       description:
         "OLS slope of ln MSD on ln k over the log-spaced record steps in [4k_b, 12k_b], k_b = (1+β)/(2(1−β)), on the ensemble-mean curve; stderr by jackknife over independent chain groups",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
   },
   run(params, { rng, quick }) {
@@ -102,15 +67,15 @@ export const msdFromOffset = defineBenchmark({
     const s = h.map((x) => sigma2 * x);
     const a = new Float64Array(d).fill(0.1);
     const hp = { eta, beta, batchSize };
-    const kb = (1 + beta) / (2 * (1 - beta));
+    const kb = momentumBuildUpSteps(beta);
     const k1 = Math.round(4 * kb);
     const k2 = Math.round(12 * kb);
     const kMax = FIXED_K[FIXED_K.length - 1]!;
-    const ks = logSteps(kMax, 50, [...FIXED_K, k1, k2]);
+    const ks = logSpacedSteps(1, kMax, 50, [...FIXED_K, k1, k2]);
     const groups = 16;
     const chains = quick ? 64 : 256;
     const nk = ks.length;
-    const groupMsd = new Float64Array(groups * nk);
+    const groupMsd: Float64Array[] = [];
     for (let g = 0; g < groups; g++) {
       const res = simulateQuadraticSgd({
         eigenvalues: h,
@@ -124,27 +89,11 @@ export const msdFromOffset = defineBenchmark({
         record: { steps: ks },
       }, rng);
       if (res.status !== "ok") {
-        return {
-          metrics: {},
-          diverged: `simulation diverged at step ${res.divergedAtStep}`,
-        };
+        return simulationDiverged(res, false);
       }
-      groupMsd.set(res.record.msd, g * nk);
+      groupMsd.push(res.record.msd);
     }
-    const meanCurve = new Float64Array(nk);
-    for (let g = 0; g < groups; g++) {
-      for (let j = 0; j < nk; j++) {
-        meanCurve[j]! += groupMsd[g * nk + j]! / groups;
-      }
-    }
-    const seCurve = new Float64Array(nk);
-    for (let j = 0; j < nk; j++) {
-      let v = 0;
-      for (let g = 0; g < groups; g++) {
-        v += (groupMsd[g * nk + j]! - meanCurve[j]!) ** 2;
-      }
-      seCurve[j] = Math.sqrt(v / (groups - 1) / groups);
-    }
+    const { value: meanCurve, stderr: seCurve } = columnMeanStderr(groupMsd);
     const exactCurve = ks.map((k) => discreteMsdFromOffset(k, a, h, s, hp));
     const contCurve = ks.map((k) =>
       continuousMsdFromOffset(eta * k, a, h, s, hp)
@@ -182,23 +131,12 @@ export const msdFromOffset = defineBenchmark({
       };
     }
     // Local exponent on the ensemble-mean curve, jackknife over groups.
-    const slope = logLogSlope(ks, meanCurve, k1, k2);
-    const loo = new Float64Array(groups);
-    const tmp = new Float64Array(nk);
-    for (let g = 0; g < groups; g++) {
-      for (let j = 0; j < nk; j++) {
-        tmp[j] = (meanCurve[j]! * groups - groupMsd[g * nk + j]!) /
-          (groups - 1);
-      }
-      loo[g] = logLogSlope(ks, tmp, k1, k2);
-    }
-    let looMean = 0;
-    for (const v of loo) looMean += v / groups;
-    let jv = 0;
-    for (const v of loo) jv += (v - looMean) ** 2;
-    const slopeSe = Math.sqrt((groups - 1) / groups * jv);
-    const exactSlope = logLogSlope(ks, exactCurve, k1, k2);
-    const contSlope = logLogSlope(ks, contCurve, k1, k2);
+    const slopeOf = (y: ArrayLike<number>) =>
+      logLogWindowFit(ks, y, k1, k2).slope;
+    const slope = slopeOf(meanCurve);
+    const slopeSe = groupJackknife(groupMsd, slopeOf).stderr;
+    const exactSlope = slopeOf(exactCurve);
+    const contSlope = slopeOf(contCurve);
     metrics.localExponent = {
       value: slope,
       stderr: slopeSe,
@@ -211,7 +149,7 @@ export const msdFromOffset = defineBenchmark({
       },
     };
     // Plot (log–log): measured ± stderr, exact and continuous on a dense grid, fitted line over the window.
-    const dense = logSteps(kMax, 120, []);
+    const dense = logSpacedSteps(1, kMax, 120);
     // Prefactor of the fitted line: mean of ln MSD − slope·ln k over the window.
     let lnA = 0;
     let nIn = 0;

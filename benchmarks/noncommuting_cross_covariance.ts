@@ -2,14 +2,22 @@ import { defineBenchmark } from "../src/bench/types.ts";
 import type { MetricSpec, MetricValue, PlotLine } from "../src/bench/types.ts";
 import { matrix } from "../src/linalg/matrix.ts";
 import { simulateQuadraticSgd } from "../src/sim/mod.ts";
+import { meanStderr } from "../src/stats/mod.ts";
 import {
   continuousErrorBudget,
   detailedBalance,
   discreteStationaryCovariance,
   isStable,
   quadraticModel,
+  slowestRelaxationSteps,
   stationaryCovarianceClosedForm,
 } from "../src/theory/mod.ts";
+import {
+  averageRecords,
+  checkpointSchedule,
+  EXACT_AND_CONTINUOUS,
+  simulationDiverged,
+} from "./_shared.ts";
 
 /** Independent chain groups behind every standard error. */
 const GROUPS = 64;
@@ -23,32 +31,8 @@ const RHO = [[1, 0.6, 0.3], [0.6, 1, 0.5], [0.3, 0.5, 1]] as const;
 /** Off-diagonal pairs (i, j) reported as metrics; the plot also shows the transposed entries. */
 const PAIRS = [[0, 1], [0, 2], [1, 2]] as const;
 
-/** Slowest decay time (steps) of a mode: −1/ln ρ, ρ the largest root modulus of z² − (1+β−ηh)z + β. */
-function relaxationSteps(etaH: number, beta: number): number {
-  const tr = 1 + beta - etaH;
-  const disc = tr * tr - 4 * beta;
-  const rho = disc < 0 ? Math.sqrt(beta) : Math.max(
-    Math.abs((tr + Math.sqrt(disc)) / 2),
-    Math.abs((tr - Math.sqrt(disc)) / 2),
-  );
-  return rho <= 0 ? 0 : -1 / Math.log(rho);
-}
-
-/** Mean and standard error over groups of a linear statistic. */
-function overGroups(
-  vals: readonly number[],
-): { value: number; stderr: number } {
-  const n = vals.length;
-  const value = vals.reduce((a, b) => a + b, 0) / n;
-  const ss = vals.reduce((a, b) => a + (b - value) ** 2, 0);
-  return { value, stderr: Math.sqrt(ss / (n - 1) / n) };
-}
-
 function pairMetrics(): Record<string, MetricSpec> {
-  const refs = {
-    exact: { rule: "zscore", maxAbsZ: 4 },
-    continuous: { rule: "budget", maxAbsZ: 4 },
-  } as const;
+  const refs = EXACT_AND_CONTINUOUS;
   const out: Record<string, MetricSpec> = {};
   for (const [i, j] of PAIRS) {
     out[`crossCovariance${i}${j}`] = {
@@ -121,16 +105,13 @@ export const noncommutingCrossCovariance = defineBenchmark({
       };
     }
     const balance = detailedBalance(model);
-    let tau = 1;
-    for (const l of LAMBDA) tau = Math.max(tau, relaxationSteps(eta * l, beta));
-    const burn = Math.ceil(15 * tau) + 10;
-    const gap = Math.ceil(tau);
+    const tau = Math.max(
+      1,
+      slowestRelaxationSteps(LAMBDA, { eta, beta, batchSize }),
+    );
     const records = quick ? 20 : 50;
     const chainsPerGroup = quick ? 32 : 128;
-    const recordSteps = Array.from(
-      { length: records },
-      (_, r) => burn + r * gap,
-    );
+    const { burn, gap, recordSteps, steps } = checkpointSchedule(tau, records);
     const q = 2 * d;
     // Per group: checkpoint-averaged ensemble covariance of (x_1..x_d, v_1..v_d), q×q row-major.
     const groups: Float64Array[] = [];
@@ -142,22 +123,13 @@ export const noncommutingCrossCovariance = defineBenchmark({
         batchSize,
         noiseCovariance: sigma.flat(),
         chains: chainsPerGroup,
-        steps: recordSteps[records - 1]! + 1,
+        steps,
         record: { steps: recordSteps, covarianceModes: d },
       }, rng);
       if (res.status !== "ok") {
-        return {
-          metrics: {},
-          diverged:
-            `simulation diverged at step ${res.divergedAtStep} (${res.reason})`,
-        };
+        return simulationDiverged(res);
       }
-      const cov = res.record.covariance!;
-      const m = new Float64Array(q * q);
-      for (let r = 0; r < records; r++) {
-        for (let e = 0; e < q * q; e++) m[e]! += cov[r * q * q + e]! / records;
-      }
-      groups.push(m);
+      groups.push(averageRecords(res.record.covariance!, records, q * q));
     }
     const exact = discreteStationaryCovariance(model);
     const cont = stationaryCovarianceClosedForm(model);
@@ -187,7 +159,7 @@ export const noncommutingCrossCovariance = defineBenchmark({
       : {};
     const metrics: Record<string, MetricValue> = {};
     const measure = (i: number, j: number, mid: boolean) =>
-      overGroups(
+      meanStderr(
         groups.map((m) => m[xv(i, j)]! - (mid ? (eta / 2) * m[vv(i, j)]! : 0)),
       );
     for (const [i, j] of PAIRS) {

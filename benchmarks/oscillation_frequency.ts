@@ -1,5 +1,8 @@
 import { defineBenchmark } from "../src/bench/types.ts";
 import { simulateQuadraticSgd } from "../src/sim/simulate_quadratic_sgd.ts";
+import { sampleStationaryStart } from "../src/sim/stationary_start.ts";
+import { meanStderr } from "../src/stats/group_statistics.ts";
+import { jackknifeStandardError } from "../src/stats/jackknife.ts";
 import { continuousErrorBudget } from "../src/theory/error_budget.ts";
 import {
   continuousAnglePerStep,
@@ -11,6 +14,11 @@ import {
   discreteModeStationary,
 } from "../src/theory/discrete_mode.ts";
 import { modeAutocorrelation } from "../src/theory/continuous_mode.ts";
+import {
+  EXACT_AND_CONTINUOUS,
+  simulationDiverged,
+  unstableModeMessage,
+} from "./_shared.ts";
 
 /** Normal-equation sums of the AR(2) regression x_k ≈ p₁x_{k−1} + p₂x_{k−2} (zero mean). */
 interface Ar2Sums {
@@ -79,10 +87,7 @@ export const oscillationFrequency = defineBenchmark({
       kind: "accuracy",
       description:
         "q = p₁/(2√(−p₂)) of a least-squares AR(2) fit on stationary single-chain series (pooled over groups): q = cos φ if the roots are complex, q > 1 means real roots (no oscillation); stderr by jackknife over independent chains",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
     anglePerStep: {
       unit: "rad/step",
@@ -90,10 +95,7 @@ export const oscillationFrequency = defineBenchmark({
       kind: "accuracy",
       description:
         "φ = arccos(min(q, 1)) of the fitted AR(2) roots (0 = no oscillation); stderr by jackknife over independent chains",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
   },
   run(params, { rng, quick }) {
@@ -105,17 +107,11 @@ export const oscillationFrequency = defineBenchmark({
     const s = h;
     const hp = { eta, beta, batchSize };
     if (etaH >= 2 * (1 + beta)) {
-      return {
-        metrics: {},
-        diverged: `unstable: ηh = ${etaH} ≥ 2(1+β) = ${2 * (1 + beta)}`,
-      };
+      return { metrics: {}, diverged: unstableModeMessage(etaH, beta) };
     }
     const groups = 16;
     const steps = quick ? 20000 : 100000;
     const st = discreteModeStationary([h], [s], hp);
-    const sx = Math.sqrt(st.varX[0]!);
-    const l21 = st.covXB[0]! / sx;
-    const l22 = Math.sqrt(Math.max(0, st.varB[0]! - l21 * l21));
     // Lags of the autocorrelation plot: ~1.5 periods (complex roots) or 3 relaxation times, ≤ 100 lags.
     const osc = discreteOscillation(h, hp);
     const relax = 1 / Math.max(1e-12, 1 - osc.modulus);
@@ -129,25 +125,21 @@ export const oscillationFrequency = defineBenchmark({
     const sums: Ar2Sums[] = [];
     const acov = new Float64Array(groups * lags.length);
     for (let g = 0; g < groups; g++) {
-      const z1 = rng.normal();
-      const z2 = rng.normal();
+      const start = sampleStationaryStart(st, 1, rng);
       const res = simulateQuadraticSgd({
         eigenvalues: [h],
         eta,
         beta,
         batchSize,
         noiseVariances: [s],
-        initialOffsets: new Float64Array([sx * z1]),
-        initialBuffer: new Float64Array([l21 * z1 + l22 * z2]),
+        initialOffsets: start.x,
+        initialBuffer: start.b,
         chains: 1,
         steps,
         record: { trajectoryModes: 1 },
       }, rng);
       if (res.status !== "ok") {
-        return {
-          metrics: {},
-          diverged: `simulation diverged at step ${res.divergedAtStep}`,
-        };
+        return simulationDiverged(res, false);
       }
       const x = res.record.trajectory!.theta;
       sums.push(ar2Sums(x));
@@ -173,16 +165,10 @@ export const oscillationFrequency = defineBenchmark({
     };
     const q = ar2Cos(total(-1));
     const phi = angleFromCos(q);
-    const jack = (f: (q: number) => number): number => {
-      const vals = Array.from(
-        { length: groups },
-        (_, g) => f(ar2Cos(total(g))),
+    const jack = (f: (q: number) => number): number =>
+      jackknifeStandardError(
+        Array.from({ length: groups }, (_, g) => f(ar2Cos(total(g)))),
       );
-      const m = vals.reduce((a, b) => a + b, 0) / groups;
-      return Math.sqrt(
-        (groups - 1) / groups * vals.reduce((a, v) => a + (v - m) ** 2, 0),
-      );
-    };
     const qSe = jack((v) => v);
     const phiSe = jack(angleFromCos);
     const exactQ = (1 + beta - etaH) / (2 * Math.sqrt(beta));
@@ -211,15 +197,14 @@ export const oscillationFrequency = defineBenchmark({
     const rho = new Float64Array(nl);
     const rhoSe = new Float64Array(nl);
     for (let j = 0; j < nl; j++) {
-      const per = Array.from(
-        { length: groups },
-        (_, g) => acov[g * nl + j]! / acov[g * nl]!,
+      const e = meanStderr(
+        Array.from(
+          { length: groups },
+          (_, g) => acov[g * nl + j]! / acov[g * nl]!,
+        ),
       );
-      const m = per.reduce((a, b) => a + b, 0) / groups;
-      rho[j] = m;
-      rhoSe[j] = Math.sqrt(
-        per.reduce((a, v) => a + (v - m) ** 2, 0) / (groups - 1) / groups,
-      );
+      rho[j] = e.value;
+      rhoSe[j] = e.stderr;
     }
     return {
       metrics: {

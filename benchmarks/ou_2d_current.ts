@@ -9,6 +9,8 @@ import {
   solveDiscreteLyapunov,
 } from "../src/linalg/lyapunov.ts";
 import { solveLinear } from "../src/linalg/solve_linear.ts";
+import { meanStderr } from "../src/stats/group_statistics.ts";
+import { EXACT_AND_CONTINUOUS } from "./_shared.ts";
 
 // The 2-D example of theory.md §3.5: A = V⁻¹diag(4, 1)V with V = [[−1, 1], [1, 1]] = [[2.5, −1.5], [−1.5, 2.5]]
 // (symmetric: the Hessian eigenvectors are the diagonals), D = diag(4, 1) axis-aligned (does not commute with A),
@@ -85,14 +87,6 @@ function simulateOu2d(
   return { c11, c22, c12, ang, traj };
 }
 
-function meanSe(x: Float64Array): { mean: number; se: number } {
-  let m = 0;
-  for (const v of x) m += v / x.length;
-  let ss = 0;
-  for (const v of x) ss += (v - m) ** 2;
-  return { mean: m, se: Math.sqrt(ss / (x.length - 1) / x.length) };
-}
-
 /**
  * C11 — the paper's 2-D overdamped OU illustration (theory.md §3.5): anisotropic axis-aligned noise that does not
  * commute with the Hessian breaks detailed balance and drives a stationary rotational current. Measured
@@ -118,10 +112,7 @@ export const ou2dCurrent = defineBenchmark({
         description: `stationary covariance entry ${
           n.slice(3)
         } of x − μ (original axes), per-chain time average after burn-in; stderr over independent chains`,
-        references: {
-          exact: { rule: "zscore" as const, maxAbsZ: 4 },
-          continuous: { rule: "budget" as const, maxAbsZ: 4 },
-        },
+        references: EXACT_AND_CONTINUOUS,
       }]),
     ),
     angularRate: {
@@ -130,10 +121,7 @@ export const ou2dCurrent = defineBenchmark({
       kind: "accuracy",
       description:
         "E[z₁Δz₂ − z₂Δz₁]/η (z = x − μ, per unit time t = ηk), per-chain time average after burn-in; stderr over independent chains",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
   },
   run(params, { rng, quick }) {
@@ -163,7 +151,7 @@ export const ou2dCurrent = defineBenchmark({
       cont: number,
       perTime: number,
     ): MetricValue => {
-      const { mean, se } = meanSe(x);
+      const { value: mean, stderr: se } = meanStderr(x);
       return {
         value: mean / perTime,
         stderr: se / perTime,

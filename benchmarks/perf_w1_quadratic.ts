@@ -1,5 +1,6 @@
 import { defineBenchmark } from "../src/bench/types.ts";
 import { runQuadraticWorkload } from "../src/sim/workloads.ts";
+import { throughputMetricSpecs, throughputValues } from "./_shared.ts";
 
 const TARGET = 1.2e8;
 
@@ -16,30 +17,13 @@ export const perfW1Quadratic = defineBenchmark({
   paperRef: "issue 3 performance targets (W1)",
   grid: { modes: [1000], chains: [1000] },
   timing: { warmup: 1, repeats: 5 },
-  metrics: {
-    throughput: {
-      unit: "mode-updates/s",
-      better: "higher",
-      kind: "cost",
-      description:
-        `fast path (ziggurat normals) mode-updates per second, modes·chains·steps / wall time of one simulateQuadraticSgd call; target ≥ ${
-          TARGET.toExponential(1)
-        }`,
-    },
-    peerThroughput: {
-      unit: "mode-updates/s",
-      better: "higher",
-      kind: "cost",
-      description:
-        "peer (plain Box–Muller Rng.fillNormal loop) mode-updates per second on the same workload",
-    },
-    ratio: {
-      unit: "1",
-      better: "higher",
-      kind: "cost",
-      description: "throughput / peerThroughput (speed-up of the fast path)",
-    },
-  },
+  metrics: throughputMetricSpecs(
+    "mode-updates/s",
+    `fast path (ziggurat normals) mode-updates per second, modes·chains·steps / wall time of one simulateQuadraticSgd call; target ≥ ${
+      TARGET.toExponential(1)
+    }`,
+    "peer (plain Box–Muller Rng.fillNormal loop) mode-updates per second on the same workload",
+  ),
   run(params, { quick, now }) {
     const modes = Number(params.modes);
     const chains = Number(params.chains);
@@ -50,14 +34,8 @@ export const perfW1Quadratic = defineBenchmark({
       chains,
       variant: "peer",
     });
-    const throughput = fast.updates / (fast.elapsedMs / 1000);
-    const peerThroughput = peer.updates / (peer.elapsedMs / 1000);
     return {
-      metrics: {
-        throughput: { value: throughput },
-        peerThroughput: { value: peerThroughput },
-        ratio: { value: throughput / peerThroughput },
-      },
+      metrics: throughputValues(fast, peer),
       notes: [
         `${modes} modes × ${chains} chains × ${steps} steps per variant, η = 0.1, β = 0.9, S = 1; one timed simulateQuadraticSgd call each (including its state allocation)`,
         `target ≥ ${

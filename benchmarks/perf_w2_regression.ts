@@ -5,6 +5,7 @@ import {
   syntheticRegressionData,
 } from "../src/sim/linear_regression_data.ts";
 import { runRegressionWorkload } from "../src/sim/workloads.ts";
+import { throughputMetricSpecs, throughputValues } from "./_shared.ts";
 
 const TARGET = 8e4;
 
@@ -72,30 +73,13 @@ export const perfW2Regression = defineBenchmark({
   paperRef: "issue 3 performance targets (W2)",
   grid: { dim: [256], samples: [8192], batchSize: [32], chains: [256] },
   timing: { warmup: 1, repeats: 5 },
-  metrics: {
-    throughput: {
-      unit: "chain-steps/s",
-      better: "higher",
-      kind: "cost",
-      description:
-        `fast path (simulateRegressionSgd) chain-steps per second, wall time of one call with the data prepared outside the timed part; target ≥ ${
-          TARGET.toExponential(1)
-        }`,
-    },
-    peerThroughput: {
-      unit: "chain-steps/s",
-      better: "higher",
-      kind: "cost",
-      description:
-        "peer: straightforward per-chain plain-TS float64 loop (row-by-row dot + axpy, Rng.int indices) on the same data",
-    },
-    ratio: {
-      unit: "1",
-      better: "higher",
-      kind: "cost",
-      description: "throughput / peerThroughput (speed-up of the fast path)",
-    },
-  },
+  metrics: throughputMetricSpecs(
+    "chain-steps/s",
+    `fast path (simulateRegressionSgd) chain-steps per second, wall time of one call with the data prepared outside the timed part; target ≥ ${
+      TARGET.toExponential(1)
+    }`,
+    "peer: straightforward per-chain plain-TS float64 loop (row-by-row dot + axpy, Rng.int indices) on the same data",
+  ),
   run(params, { quick, now }) {
     const dim = Number(params.dim);
     const samples = Number(params.samples);
@@ -119,14 +103,8 @@ export const perfW2Regression = defineBenchmark({
     if (!Number.isFinite(peer.checksum)) {
       throw new Error("Cannot time the W2 peer as its iterates are not finite");
     }
-    const throughput = fast.updates / (fast.elapsedMs / 1000);
-    const peerThroughput = peer.updates / (peer.elapsedMs / 1000);
     return {
-      metrics: {
-        throughput: { value: throughput },
-        peerThroughput: { value: peerThroughput },
-        ratio: { value: throughput / peerThroughput },
-      },
+      metrics: throughputValues(fast, peer),
       notes: [
         `${chains} chains × ${steps} steps per variant, d = ${dim}, N = ${samples}, S = ${batchSize}, with replacement, η = 0.01, β = 0.9, λ = 1e-4, synthetic data (λ_i = (i+1)^(−1), σ = 0.5)`,
         "peer: plain-TS per-chain loop (the tfjs wasm SIMD variant is not included)",

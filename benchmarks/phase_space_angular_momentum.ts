@@ -1,38 +1,18 @@
 import { defineBenchmark } from "../src/bench/types.ts";
-import type { Rng } from "../src/random/rng.ts";
 import { simulateQuadraticSgd } from "../src/sim/simulate_quadratic_sgd.ts";
+import { sampleStationaryStart } from "../src/sim/stationary_start.ts";
+import { columnMeanStderr, meanStderr } from "../src/stats/group_statistics.ts";
 import {
   discreteModeAngularMomentum,
   discreteModeStationary,
 } from "../src/theory/discrete_mode.ts";
 import { modeAngularMomentum } from "../src/theory/fokker_planck.ts";
 import { continuousErrorBudget } from "../src/theory/error_budget.ts";
-
-/** Draws `chains` exact stationary (x, b) states of one mode (chains × 1 arrays). */
-function stationaryStart(
-  chains: number,
-  h: number,
-  s: number,
-  hp: { eta: number; beta: number; batchSize: number },
-  rng: Rng,
-): { x: Float64Array; b: Float64Array } {
-  const st = discreteModeStationary([h], [s], hp);
-  const vx = st.varX[0]!;
-  const cxb = st.covXB[0]!;
-  const vb = st.varB[0]!;
-  const sx = Math.sqrt(vx);
-  const l21 = cxb / sx;
-  const l22 = Math.sqrt(Math.max(0, vb - l21 * l21));
-  const x = new Float64Array(chains);
-  const b = new Float64Array(chains);
-  for (let c = 0; c < chains; c++) {
-    const z1 = rng.normal();
-    const z2 = rng.normal();
-    x[c] = sx * z1;
-    b[c] = l21 * z1 + l22 * z2;
-  }
-  return { x, b };
-}
+import {
+  EXACT_AND_CONTINUOUS,
+  simulationDiverged,
+  unstableModeMessage,
+} from "./_shared.ts";
 
 /**
  * C10 — stationary phase-space angular momentum E[x_k Δv_k − v_k Δx_k]/η of one Hessian eigen-mode of heavy-ball
@@ -58,10 +38,7 @@ export const phaseSpaceAngularMomentum = defineBenchmark({
       kind: "accuracy",
       description:
         "E[x_k Δv_k − v_k Δx_k]/η per unit time (t = ηk) from a stationary start, averaged over steps; stderr over independent chain groups",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
     ratioToContinuous: {
       unit: "1",
@@ -81,10 +58,7 @@ export const phaseSpaceAngularMomentum = defineBenchmark({
     const s = h; // Σ = σ²H with σ² = 1
     const hp = { eta, beta, batchSize };
     if (etaH >= 2 * (1 + beta)) {
-      return {
-        metrics: {},
-        diverged: `unstable: ηh = ${etaH} ≥ 2(1+β) = ${2 * (1 + beta)}`,
-      };
+      return { metrics: {}, diverged: unstableModeMessage(etaH, beta) };
     }
     const groups = 16;
     const chains = quick ? 64 : 256;
@@ -99,9 +73,10 @@ export const phaseSpaceAngularMomentum = defineBenchmark({
     // Plot: per-step ensemble means averaged in ≤ 100 time bins, per group (stderr over groups).
     const bins = Math.min(100, nr);
     const per = Math.floor(nr / bins);
-    const binMeans = new Float64Array(groups * bins);
+    const binMeans: Float64Array[] = [];
+    const st = discreteModeStationary([h], [s], hp);
     for (let g = 0; g < groups; g++) {
-      const start = stationaryStart(chains, h, s, hp, rng);
+      const start = sampleStationaryStart(st, chains, rng);
       const res = simulateQuadraticSgd({
         eigenvalues: [h],
         eta,
@@ -115,44 +90,30 @@ export const phaseSpaceAngularMomentum = defineBenchmark({
         record: { steps: recordSteps },
       }, rng);
       if (res.status !== "ok") {
-        return {
-          metrics: {},
-          diverged: `simulation diverged at step ${res.divergedAtStep}`,
-        };
+        return simulationDiverged(res, false);
       }
       let acc = 0;
+      const bm = new Float64Array(bins);
       for (let r = 0; r < nr; r++) {
         const l = res.record.angularMomentum[r]! / eta;
         acc += l;
         const j = Math.floor(r / per);
-        if (j < bins) binMeans[g * bins + j]! += l / per;
+        if (j < bins) bm[j]! += l / per;
       }
+      binMeans.push(bm);
       groupMeans[g] = acc / nr;
     }
-    let mean = 0;
-    for (const m of groupMeans) mean += m;
-    mean /= groups;
-    let ss = 0;
-    for (const m of groupMeans) ss += (m - mean) ** 2;
-    const stderr = Math.sqrt(ss / (groups - 1) / groups);
+    const { value: mean, stderr } = meanStderr(groupMeans);
     const exact = discreteModeAngularMomentum([h], [s], hp)[0]!;
     const continuous = modeAngularMomentum([s], hp)[0]!;
     const budget = continuousErrorBudget([h], [s], hp).maxRatio;
     const factor = (1 + beta) / 2;
     const breakReason =
       `discrete = (1+β)/2 × continuous = ${factor} × continuous at any η (single-step effect, theory.md §7.1 C10)`;
-    const px: number[] = [];
-    const py: number[] = [];
-    const pe: number[] = [];
-    for (let j = 0; j < bins; j++) {
-      let m = 0;
-      for (let g = 0; g < groups; g++) m += binMeans[g * bins + j]! / groups;
-      let v = 0;
-      for (let g = 0; g < groups; g++) v += (binMeans[g * bins + j]! - m) ** 2;
-      px.push(recordSteps[j * per]!);
-      py.push(m);
-      pe.push(Math.sqrt(v / (groups - 1) / groups));
-    }
+    const binStats = columnMeanStderr(binMeans);
+    const px = Array.from({ length: bins }, (_, j) => recordSteps[j * per]!);
+    const py = Array.from(binStats.value);
+    const pe = Array.from(binStats.stderr);
     return {
       metrics: {
         angularMomentum: {

@@ -1,48 +1,12 @@
 import { defineBenchmark } from "../src/bench/types.ts";
-import { simulateQuadraticSgd } from "../src/sim/mod.ts";
+import { logSpacedSteps, simulateQuadraticSgd } from "../src/sim/mod.ts";
+import { meanStderr } from "../src/stats/mod.ts";
+import { unstableModes } from "../src/theory/mod.ts";
 import {
-  continuousErrorBudget,
-  continuousSpeed,
-  discreteSpeed,
-  unstableModes,
-} from "../src/theory/mod.ts";
-
-/** Up to n distinct integers log-spaced in [0, last] (0 and last included). */
-function logSteps(last: number, n: number): number[] {
-  const out = new Set<number>([0]);
-  for (let j = 0; j < n; j++) {
-    out.add(Math.round(Math.exp((Math.log(last + 1) * j) / (n - 1))) - 1);
-  }
-  out.add(last);
-  return [...out].filter((k) => k >= 0 && k <= last).sort((a, b) => a - b);
-}
-
-/**
- * Why the continuous reference is expected to break: ηh/(2(1+β)) not ≪ 1, or its error beyond first order
- * (`excess`, relative, from theory) resolved by the measurement (> 2 stderr); the budget only claims first order.
- */
-function continuousBreak(
-  maxRatio: number,
-  excess: number,
-  continuous: number,
-  stderr: number,
-): { expectedBreak?: string } {
-  if (maxRatio > 0.1) {
-    return {
-      expectedBreak: `ηh/(2(1+β)) reaches ${
-        maxRatio.toFixed(3)
-      }: not ≪ 1, second-order terms matter`,
-    };
-  }
-  if (excess * Math.abs(continuous) > 2 * stderr) {
-    return {
-      expectedBreak: `the continuous error beyond first order in ηh/(2(1+β)) (${
-        excess.toPrecision(2)
-      } relative, theory.md §7.1 c_h) exceeds 2 stderr at this precision; the budget claims first order only`,
-    };
-  }
-  return {};
-}
+  EXACT_AND_CONTINUOUS,
+  logSpacedModes,
+  speedTheory,
+} from "./_shared.ts";
 
 /**
  * C1 — stationary instantaneous speed E‖θₖ₊₁ − θₖ‖² of heavy-ball SGD with coupled weight decay on a diagonal
@@ -70,10 +34,7 @@ export const sgdQuadraticSpeed = defineBenchmark({
       kind: "accuracy",
       description:
         "E‖θₖ₊₁−θₖ‖² after burn-in, averaged over steps; stderr over independent chains",
-      references: {
-        exact: { rule: "zscore", maxAbsZ: 4 },
-        continuous: { rule: "budget", maxAbsZ: 4 },
-      },
+      references: EXACT_AND_CONTINUOUS,
     },
   },
   run(params, { rng, quick }) {
@@ -85,12 +46,7 @@ export const sgdQuadraticSpeed = defineBenchmark({
     const modes = 16;
     const sigma2 = 1;
     // Hessian eigenvalues log-spaced in [0.1, 10]; h = eigenvalue + weight decay; noise s = σ²·eigenvalue.
-    const lam = Float64Array.from(
-      { length: modes },
-      (_, i) => 0.1 * 100 ** (i / (modes - 1)),
-    );
-    const h = lam.map((l) => l + weightDecay);
-    const s = lam.map((l) => sigma2 * l);
+    const { lam, h, s } = logSpacedModes(modes, weightDecay, sigma2);
     const hMax = Math.max(...h);
     // Exact discrete stability needs 0 < ηh < 2(1+β) for every mode (theory.md §7.1); a mode just past the
     // edge grows too slowly to overflow within the run, so the criterion, not only overflow, marks divergence.
@@ -110,7 +66,10 @@ export const sgdQuadraticSpeed = defineBenchmark({
     const burn = Math.ceil(10 * tauMax);
     const steps = quick ? 2000 : 10000;
     const total = burn + steps;
-    const recordSteps = logSteps(total - 1, 80);
+    // Up to 80 log-spaced updates k + 1 in [1, total], i.e. steps k in [0, total − 1].
+    const recordSteps = logSpacedSteps(1, total, 80, [1, total]).map((k) =>
+      k - 1
+    );
     const res = simulateQuadraticSgd({
       eigenvalues: lam,
       weightDecay,
@@ -130,22 +89,14 @@ export const sgdQuadraticSpeed = defineBenchmark({
         }, stability needs ηh < 2(1+β) = ${2 * (1 + beta)})`,
       };
     }
-    const perChain = res.record.speedChainAverage!;
-    let mean = 0;
-    for (const m of perChain) mean += m;
-    mean /= chains;
-    let ss = 0;
-    for (const m of perChain) ss += (m - mean) ** 2;
-    const stderr = Math.sqrt(ss / (chains - 1) / chains);
-    const exact = discreteSpeed(h, s, hp);
-    const continuous = continuousSpeed(s, hp);
+    const { value: mean, stderr } = meanStderr(res.record.speedChainAverage!);
     // Budget of the continuous model: its first-order error Σ sᵢ·ηhᵢ/(2(1+β)) / Σ sᵢ (theory.md §6, C1).
-    const { weightedRatio, maxRatio, speedRelativeError } =
-      continuousErrorBudget(
-        h,
-        s,
-        hp,
-      );
+    const { exact, continuous, weightedRatio, maxRatio, brk } = speedTheory(
+      h,
+      s,
+      hp,
+      stderr,
+    );
     const ks = res.record.steps.map((k) => k + 1);
     return {
       metrics: {
@@ -159,12 +110,7 @@ export const sgdQuadraticSpeed = defineBenchmark({
             continuous: {
               value: continuous,
               budget: weightedRatio,
-              ...continuousBreak(
-                maxRatio,
-                speedRelativeError - weightedRatio,
-                continuous,
-                stderr,
-              ),
+              ...brk,
             },
           },
         },

@@ -1,12 +1,13 @@
 import { defineBenchmark } from "../src/bench/types.ts";
 import type { MetricSpec, MetricValue } from "../src/bench/types.ts";
 import { simulateQuadraticSgd } from "../src/sim/mod.ts";
+import { meanStderr } from "../src/stats/mod.ts";
+import { slowestRelaxationSteps, unstableModes } from "../src/theory/mod.ts";
 import {
-  continuousErrorBudget,
-  continuousSpeed,
-  discreteSpeed,
-  unstableModes,
-} from "../src/theory/mod.ts";
+  EXACT_AND_CONTINUOUS,
+  logSpacedModes,
+  speedTheory,
+} from "./_shared.ts";
 
 /** The default point (η, S, β) around which one factor at a time is swept (as in the paper's Fig. 7). */
 const DEFAULT = { eta: 0.02, batchSize: 8, beta: 0.9 } as const;
@@ -20,50 +21,9 @@ const LEVELS: Readonly<Record<string, readonly number[]>> = {
 
 const LEVEL_COUNT = 5;
 
-/** Slowest decay time (steps) of a mode: −1/ln ρ, ρ the largest root modulus of z² − (1+β−ηh)z + β. */
-function relaxationSteps(etaH: number, beta: number): number {
-  const tr = 1 + beta - etaH;
-  const disc = tr * tr - 4 * beta;
-  const rho = disc < 0 ? Math.sqrt(beta) : Math.max(
-    Math.abs((tr + Math.sqrt(disc)) / 2),
-    Math.abs((tr - Math.sqrt(disc)) / 2),
-  );
-  return rho <= 0 ? 0 : -1 / Math.log(rho);
-}
-
-/**
- * Why the continuous reference is expected to break: ηh/(2(1+β)) not ≪ 1, or its error beyond first order
- * (`excess`, relative, from theory) resolved by the measurement (> 2 stderr); the budget only claims first order.
- */
-function continuousBreak(
-  maxRatio: number,
-  excess: number,
-  continuous: number,
-  stderr: number,
-): { expectedBreak?: string } {
-  if (maxRatio > 0.1) {
-    return {
-      expectedBreak: `ηh/(2(1+β)) reaches ${
-        maxRatio.toFixed(3)
-      }: not ≪ 1, second-order terms matter`,
-    };
-  }
-  if (excess * Math.abs(continuous) > 2 * stderr) {
-    return {
-      expectedBreak: `the continuous error beyond first order in ηh/(2(1+β)) (${
-        excess.toPrecision(2)
-      } relative, theory.md §7.1 c_h) exceeds 2 stderr at this precision; the budget claims first order only`,
-    };
-  }
-  return {};
-}
-
 function levelMetrics(): Record<string, MetricSpec> {
   const out: Record<string, MetricSpec> = {};
-  const refs = {
-    exact: { rule: "zscore", maxAbsZ: 4 },
-    continuous: { rule: "budget", maxAbsZ: 4 },
-  } as const;
+  const refs = EXACT_AND_CONTINUOUS;
   for (let l = 1; l <= LEVEL_COUNT; l++) {
     out[`speedLevel${l}`] = {
       unit: "param²/step²",
@@ -111,12 +71,7 @@ export const speedScalingSweep = defineBenchmark({
     const modes = 16;
     const sigma2 = 1;
     const weightDecay = 0.001;
-    const lam = Float64Array.from(
-      { length: modes },
-      (_, i) => 0.1 * 100 ** (i / (modes - 1)),
-    );
-    const h = lam.map((l) => l + weightDecay);
-    const s = lam.map((l) => sigma2 * l);
+    const { lam, h, s } = logSpacedModes(modes, weightDecay, sigma2);
     let trSigma = 0;
     for (const v of s) trSigma += v;
     const chains = quick ? 64 : 256;
@@ -139,8 +94,7 @@ export const speedScalingSweep = defineBenchmark({
           diverged: `unstable at level ${l + 1}: max ηh ≥ 2(1+β)`,
         };
       }
-      let tau = 1;
-      for (const hi of h) tau = Math.max(tau, relaxationSteps(eta * hi, beta));
+      const tau = Math.max(1, slowestRelaxationSteps(h, hp));
       const burn = Math.ceil(15 * tau);
       const res = simulateQuadraticSgd({
         eigenvalues: lam,
@@ -161,24 +115,12 @@ export const speedScalingSweep = defineBenchmark({
           }, step ${res.divergedAtStep}`,
         };
       }
-      const perChain = res.record.speedChainAverage!;
-      let mean = 0;
-      for (const m of perChain) mean += m;
-      mean /= chains;
-      let ss = 0;
-      for (const m of perChain) ss += (m - mean) ** 2;
-      const stderr = Math.sqrt(ss / (chains - 1) / chains);
-      const exact = discreteSpeed(h, s, hp);
-      const cont = continuousSpeed(s, hp);
-      const norm = batchSize * (1 - beta * beta) / (eta * eta);
-      const { weightedRatio, maxRatio, speedRelativeError } =
-        continuousErrorBudget(h, s, hp);
-      const brk = continuousBreak(
-        maxRatio,
-        speedRelativeError - weightedRatio,
-        cont,
-        stderr,
+      const { value: mean, stderr } = meanStderr(
+        res.record.speedChainAverage!,
       );
+      const { exact, continuous: cont, weightedRatio, maxRatio, brk } =
+        speedTheory(h, s, hp, stderr);
+      const norm = batchSize * (1 - beta * beta) / (eta * eta);
       const common = {
         n: chains,
         stderrMethod: "independent chains (per-chain time averages)",

@@ -24,3 +24,5 @@ export * from "./simulate_quadratic_sgd.ts";
 export * from "./simulate_regression_sgd.ts";
 export * from "./linear_regression_data.ts";
 export * from "./workloads.ts";
+export * from "./log_spaced_steps.ts";
+export * from "./stationary_start.ts";

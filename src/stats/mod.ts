@@ -23,3 +23,6 @@ export * from "./autocorrelation.ts";
 export * from "./quantile.ts";
 export * from "./student_t.ts";
 export * from "./linear_fit.ts";
+export * from "./group_statistics.ts";
+export * from "./jackknife.ts";
+export * from "./log_log_window_fit.ts";

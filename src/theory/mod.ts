@@ -47,3 +47,4 @@ export * from "./msd.ts";
 export * from "./speed.ts";
 export * from "./error_budget.ts";
 export * from "./regression_noise.ts";
+export * from "./relaxation_time.ts";
