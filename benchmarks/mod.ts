@@ -19,6 +19,7 @@ import { msdFromOffset } from "./msd_from_offset.ts";
 import { minibatchRegression } from "./minibatch_regression.ts";
 import { perfW1Quadratic } from "./perf_w1_quadratic.ts";
 import { perfW2Regression } from "./perf_w2_regression.ts";
+import { resnetStepTime } from "./resnet_step_time.ts";
 
 /** Every benchmark of the suite, in run order. */
 export const BENCHMARKS: readonly BenchmarkDefinition[] = [
@@ -37,4 +38,5 @@ export const BENCHMARKS: readonly BenchmarkDefinition[] = [
   minibatchRegression,
   perfW1Quadratic,
   perfW2Regression,
+  resnetStepTime,
 ];
