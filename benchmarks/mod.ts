@@ -20,6 +20,9 @@ import { minibatchRegression } from "./minibatch_regression.ts";
 import { perfW1Quadratic } from "./perf_w1_quadratic.ts";
 import { perfW2Regression } from "./perf_w2_regression.ts";
 import { resnetStepTime } from "./resnet_step_time.ts";
+import { nnQuickLimitingDynamics } from "./nn_quick_limiting_dynamics.ts";
+import { nnResnetSweep } from "./nn_resnet_sweep.ts";
+import { hessianTopkTime } from "./hessian_topk_time.ts";
 
 /** Every benchmark of the suite, in run order. */
 export const BENCHMARKS: readonly BenchmarkDefinition[] = [
@@ -39,4 +42,7 @@ export const BENCHMARKS: readonly BenchmarkDefinition[] = [
   perfW1Quadratic,
   perfW2Regression,
   resnetStepTime,
+  nnQuickLimitingDynamics,
+  nnResnetSweep,
+  hessianTopkTime,
 ];

@@ -30,6 +30,15 @@ export function randomBatch(
 }
 
 /**
+ * The name of the tfjs backend active in this process.
+ *
+ * @returns e.g. "wasm" or "cpu".
+ */
+export function activeBackend(): string {
+  return tf.getBackend();
+}
+
+/**
  * Runs `fn` on another tfjs backend of this process and restores the previous one afterwards.
  *
  * @param name Backend name ("cpu" or "wasm").

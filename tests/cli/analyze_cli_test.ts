@@ -1,0 +1,269 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readNpy } from "../../src/formats/npy.ts";
+import {
+  readSafetensors,
+  writeSafetensors,
+} from "../../src/formats/safetensors.ts";
+import type { SafetensorsInput } from "../../src/formats/safetensors.ts";
+import { parseResults } from "../../src/results/validate.ts";
+import { listDir, ROOT, runTask, scratchDir } from "../_util/cli.ts";
+import { useBackend } from "../nn/models/_torch_fixture.ts";
+import { TINY, writeTinyTrajectory } from "./_trajectory_writer.ts";
+
+const ANALYZE = "src/cli/analyze.ts";
+const FAST = [
+  "--hessian-k",
+  "3",
+  "--hessian-images",
+  "128",
+  "--hutchinson-samples",
+  "4",
+];
+
+await useBackend("cpu");
+
+function oneErrorLine(stderr: string): string {
+  const lines = stderr.trim().split("\n").filter((l) =>
+    l.startsWith("error: ") || !/^\s*$|tfjs-node|TensorFlow\.js|====/.test(l)
+  );
+  assert.equal(lines.length, 1, `expected one stderr line, got:\n${stderr}`);
+  assert.match(lines[0]!, /^error: /);
+  return lines[0]!;
+}
+
+async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    if (e.isDirectory) await copyDir(join(from, e.name), join(to, e.name));
+    else await Deno.copyFile(join(from, e.name), join(to, e.name));
+  }
+}
+
+Deno.test("analyze --help prints usage and exits 0", async () => {
+  const r = await runTask("analyze", ANALYZE, ["--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /USAGE:/);
+});
+
+Deno.test("analyze writes a valid document for two trajectories; speed plateau matches the lean files", async () => {
+  const dir = await scratchDir();
+  try {
+    await writeTinyTrajectory(`${ROOT}${dir}/a`, "tiny_a", 3n);
+    await writeTinyTrajectory(`${ROOT}${dir}/b`, "tiny_b", 4n, {
+      eta: 0.02,
+      batchSize: 64,
+    });
+    const out = `${dir}/doc.json`;
+    const r = await runTask("analyze", ANALYZE, [
+      `${dir}/a`,
+      `${dir}/b`,
+      ...FAST,
+      "--out",
+      out,
+    ]);
+    // 0 (verdicts pass) or 3 (a verdict failed) are both a completed analysis; 1 would be an analysis error.
+    assert.ok(r.code === 0 || r.code === 3, `exit ${r.code}: ${r.stderr}`);
+    assert.equal(r.stdout.trim().split("\n").at(-1), out);
+    const doc = parseResults(await Deno.readTextFile(`${ROOT}${out}`), out);
+    const ids = doc.benchmarks.map((b) => b.id);
+    assert.deepEqual(ids, [
+      "analyze_speed",
+      "analyze_exponent",
+      "analyze_hessian",
+      "analyze_projections",
+      "analyze_collapse",
+    ]);
+    for (const b of doc.benchmarks) {
+      for (const c of b.cells) {
+        assert.equal(c.status, "ok", `${b.id} ${c.key}: ${c.message}`);
+      }
+    }
+    // Independent route: the plateau is the mean of the last half of stepSq in the .npy chunks.
+    const rows: number[] = [];
+    for (const f of (await listDir(`${dir}/a/lean`))) {
+      const t = readNpy(await Deno.readFile(`${ROOT}${dir}/a/lean/${f}`));
+      const d = t.data as Float64Array;
+      for (let i = 0; i < t.shape[0]!; i++) rows.push(d[i * 6 + 2]!);
+    }
+    assert.equal(rows.length, TINY.steps);
+    const tail = rows.slice(rows.length - Math.ceil(rows.length / 2));
+    const mean = tail.reduce((x, y) => x + y, 0) / tail.length;
+    const speed = doc.benchmarks[0]!.cells[0]!.metrics.speedPlateau!;
+    assert.ok(
+      Math.abs(speed.value! - mean) <= 1e-12 * mean,
+      `${speed.value} vs ${mean}`,
+    );
+    assert.ok(speed.references.continuous !== undefined);
+    const exp = doc.benchmarks[1]!.cells[0]!.metrics;
+    assert.ok(
+      exp.exponentCiLow!.value! <= exp.exponent!.value! &&
+        exp.exponent!.value! <= exp.exponentCiHigh!.value!,
+    );
+    const hess = doc.benchmarks[2]!.cells[0]!.metrics;
+    // float32 HVPs: Lanczos residuals stay near float32 round-off relative to λ₁.
+    assert.ok(
+      hess.maxRelResidual!.value! < 1e-3,
+      `residual ${hess.maxRelResidual!.value}`,
+    );
+    assert.ok(hess.lambdaMax!.value! >= hess.lambdaK!.value!);
+    assert.equal(doc.benchmarks[4]!.cells.length, 1);
+    assert.ok(
+      doc.benchmarks[3]!.cells[0]!.plots.some((p) => p.type === "scatter"),
+    );
+  } finally {
+    await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  }
+});
+
+Deno.test("analyze rejects bad input with one line naming the file, exit 2 and nothing written", async (t) => {
+  const dir = await scratchDir();
+  try {
+    const good = `${ROOT}${dir}/good`;
+    const manifest = await writeTinyTrajectory(good, "tiny", 5n);
+    await Deno.writeTextFile(`${ROOT}${dir}/existing.json`, "keep\n");
+    const ck3 = join("checkpoints", "step_000000003.safetensors");
+    const rewriteCheckpoint = async (
+      root: string,
+      edit: (m: Map<string, SafetensorsInput>) => void,
+    ) => {
+      const path = join(root, ck3);
+      const { tensors, metadata } = readSafetensors(await Deno.readFile(path));
+      const m = new Map<string, SafetensorsInput>(tensors);
+      edit(m);
+      await Deno.writeFile(path, writeSafetensors(m, metadata));
+    };
+    const cases: [string, (root: string) => Promise<void>, string[], RegExp][] =
+      [
+        [
+          "not a trajectory",
+          async (root) => {
+            await Deno.remove(join(root, "manifest.json"));
+          },
+          [],
+          /manifest\.json is not a readable file/,
+        ],
+        [
+          "wrong format",
+          async (root) => {
+            await Deno.writeTextFile(
+              join(root, "manifest.json"),
+              JSON.stringify({ ...manifest, format: "other" }),
+            );
+          },
+          [],
+          /manifest\.json as its format is not "sgd-limits-trajectory"/,
+        ],
+        [
+          "wrong version",
+          async (root) => {
+            await Deno.writeTextFile(
+              join(root, "manifest.json"),
+              JSON.stringify({ ...manifest, version: 2 }),
+            );
+          },
+          [],
+          /manifest\.json as only version 1 is supported: version 2/,
+        ],
+        [
+          "wrong tensor shape",
+          (root) =>
+            rewriteCheckpoint(root, (m) => {
+              m.set("fc1.weight", {
+                dtype: "F32",
+                shape: [16, 783],
+                data: new Float32Array(16 * 783),
+              });
+            }),
+          [],
+          /step_000000003\.safetensors .*"fc1\.weight" has shape \[16,783\], expected \[16,784\]/,
+        ],
+        [
+          "missing momentum buffer",
+          (root) =>
+            rewriteCheckpoint(root, (m) => {
+              m.delete("optimizer.fc2.bias.momentum_buffer");
+            }),
+          [],
+          /step_000000003\.safetensors .*missing "optimizer\.fc2\.bias\.momentum_buffer"/,
+        ],
+        [
+          "NaN in a checkpoint",
+          (root) =>
+            rewriteCheckpoint(root, (m) => {
+              m.set("fc2.bias", {
+                dtype: "F32",
+                shape: [10],
+                data: new Float32Array(10).fill(NaN),
+              });
+            }),
+          [],
+          /step_000000003\.safetensors as tensor "fc2\.bias" has a non-finite value/,
+        ],
+        [
+          "Inf in the lean statistics",
+          async (root) => {
+            const path = join(root, "lean", "000000000.npy");
+            const bytes = await Deno.readFile(path);
+            // Overwrite the last float64 of the file (row 47, column "loss") with +Inf.
+            new DataView(bytes.buffer).setFloat64(
+              bytes.length - 8,
+              Infinity,
+              true,
+            );
+            await Deno.writeFile(path, bytes);
+          },
+          [],
+          /lean column "loss" has a non-finite value at step 47/,
+        ],
+        [
+          "missing checkpoint",
+          async (root) => {
+            await Deno.remove(join(root, ck3));
+          },
+          [],
+          /checkpoint of step 3 listed in manifest\.json is missing/,
+        ],
+        [
+          "existing --out",
+          async () => {},
+          ["--out", `${dir}/existing.json`],
+          /refusing to overwrite/,
+        ],
+        [
+          "bad --hessian-k",
+          async () => {},
+          ["--hessian-k", "0"],
+          /invalid --hessian-k "0"/,
+        ],
+      ];
+    for (const [name, corrupt, extra, pattern] of cases) {
+      await t.step(name, async () => {
+        const root = `${dir}/case`;
+        await copyDir(good, `${ROOT}${root}`);
+        try {
+          await corrupt(`${ROOT}${root}`);
+          const before = await listDir(dir);
+          const args = [
+            root,
+            ...FAST,
+            ...(extra.includes("--out") ? [] : ["--out", `${dir}/out.json`]),
+            ...extra,
+          ];
+          const r = await runTask("analyze", ANALYZE, args);
+          assert.equal(r.code, 2, `exit ${r.code}: ${r.stderr}`);
+          assert.match(oneErrorLine(r.stderr), pattern);
+          assert.deepEqual(await listDir(dir), before, "nothing written");
+          assert.equal(
+            await Deno.readTextFile(`${ROOT}${dir}/existing.json`),
+            "keep\n",
+          );
+        } finally {
+          await Deno.remove(`${ROOT}${root}`, { recursive: true });
+        }
+      });
+    }
+  } finally {
+    await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  }
+});
