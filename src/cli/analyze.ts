@@ -257,6 +257,14 @@ export async function prepareTrajectory(
     s <= manifest.completedSteps
   );
   const onDisk = new Map(refs.map((r) => [r.step, r.path]));
+  // pretrained.safetensors is the state at the end of pretraining, i.e. continuation step 0 (trajectory format
+  // v1): runs written with `--checkpoints 1` keep θ₀ only there.
+  const pretrained = `${dir}/pretrained.safetensors`;
+  if (!onDisk.has(0)) {
+    try {
+      if ((await Deno.stat(pretrained)).isFile) onDisk.set(0, pretrained);
+    } catch { /* absent: reported below */ }
+  }
   for (const s of expectedSteps) {
     if (!onDisk.has(s) && (manifest.complete || s < manifest.completedSteps)) {
       throw new CliError(
@@ -273,7 +281,7 @@ export async function prepareTrajectory(
   }
   if (!onDisk.has(0)) {
     throw new CliError(
-      `trajectory ${dir}: the step-0 checkpoint (θ₀) is missing from ${dir}/checkpoints`,
+      `trajectory ${dir}: the step-0 checkpoint (θ₀) is missing from ${dir}/checkpoints and there is no ${dir}/pretrained.safetensors`,
     );
   }
   let net: Network;

@@ -267,3 +267,58 @@ Deno.test("analyze rejects bad input with one line naming the file, exit 2 and n
     await Deno.remove(`${ROOT}${dir}`, { recursive: true });
   }
 });
+
+Deno.test("analyze takes θ₀ from pretrained.safetensors when a run kept no step-0 checkpoint", async () => {
+  // Trajectory format v1: pretrained.safetensors is continuation step 0; `--checkpoints 1` runs keep only the
+  // final checkpoint (the η-sweep fixtures do).
+  const dir = await scratchDir();
+  try {
+    const root = `${ROOT}${dir}/a`;
+    await writeTinyTrajectory(root, "tiny_a", 3n);
+    const manifestPath = join(root, "manifest.json");
+    const manifest = JSON.parse(await Deno.readTextFile(manifestPath));
+    const last = manifest.checkpointSteps.at(-1);
+    for (const s of manifest.checkpointSteps) {
+      if (s !== last) {
+        await Deno.remove(
+          join(
+            root,
+            "checkpoints",
+            `step_${String(s).padStart(9, "0")}.safetensors`,
+          ),
+        );
+      }
+    }
+    manifest.checkpointSteps = [last];
+    await Deno.writeTextFile(manifestPath, JSON.stringify(manifest));
+    const out = `${dir}/doc.json`;
+    const r = await runTask("analyze", ANALYZE, [
+      `${dir}/a`,
+      ...FAST,
+      "--out",
+      out,
+    ]);
+    assert.ok(r.code === 0 || r.code === 3, `exit ${r.code}: ${r.stderr}`);
+    const doc = parseResults(await Deno.readTextFile(`${ROOT}${out}`), out);
+    for (const b of doc.benchmarks) {
+      for (const c of b.cells) {
+        assert.equal(c.status, "ok", `${b.id}: ${c.message}`);
+      }
+    }
+    // Without pretrained.safetensors the missing θ₀ is one clear error.
+    await Deno.remove(join(root, "pretrained.safetensors"));
+    const bad = await runTask("analyze", ANALYZE, [
+      `${dir}/a`,
+      ...FAST,
+      "--out",
+      `${dir}/doc2.json`,
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(
+      oneErrorLine(bad.stderr),
+      /step-0 checkpoint \(θ₀\) is missing/,
+    );
+  } finally {
+    await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  }
+});
