@@ -137,7 +137,11 @@ function storeCell(
       n: m.n ?? null,
       stderrMethod: m.stderrMethod ?? null,
       samples: finiteSamples,
-      references: status === "ok" ? judgeMetric(spec, m) : {},
+      // A metric the cell could not measure (non-finite value, no predictions given) is stored as null, unjudged.
+      references: status === "ok" &&
+          (Number.isFinite(m.value) || m.references !== undefined)
+        ? judgeMetric(spec, m)
+        : {},
     };
   }
   const judged = Object.values(metrics).flatMap((m) =>

@@ -67,8 +67,13 @@ export function judgeReference(
   }
   const diff = measured.value - ref.value;
   const se = measured.stderr;
-  const z = se !== undefined && se > 0 ? diff / se : null;
-  const relError = ref.value !== 0 ? diff / Math.abs(ref.value) : null;
+  // z and the relative error are null where undefined (no stderr, zero reference, non-finite values).
+  const z = se !== undefined && se > 0 && Number.isFinite(diff / se)
+    ? diff / se
+    : null;
+  const relError = ref.value !== 0 && Number.isFinite(diff / ref.value)
+    ? diff / Math.abs(ref.value)
+    : null;
   const budget = ref.budget ?? null;
   let ok: boolean;
   switch (rule.rule) {

@@ -181,3 +181,33 @@ Deno.test("runSuite() select runs only the chosen cells, with the full run's dig
   const all = digests(full.benchmarks[0]!.cells);
   for (const [k, d] of got) assert.equal(d, all.get(k));
 });
+
+Deno.test("runSuite() stores a metric a cell could not measure as null without judging it", async () => {
+  const partial = defineBenchmark({
+    ...noisy,
+    id: "partial",
+    grid: { a: [1] },
+    run: () => ({ metrics: { draw: { value: NaN }, ms: { value: 1 } } }),
+  });
+  const r = await runSuite([partial], { seed: 1n, quick: false, now: clock() });
+  const c = r.benchmarks[0]!.cells[0]!;
+  assert.equal(c.status, "ok");
+  assert.equal(c.metrics.draw!.value, null);
+  assert.deepEqual(c.metrics.draw!.references, {});
+  // A NaN value that does carry its prediction is still judged, and fails.
+  const judged = defineBenchmark({
+    ...partial,
+    id: "judged",
+    run: () => ({
+      metrics: {
+        draw: { value: NaN, stderr: 1, references: { zero: { value: 0 } } },
+        ms: { value: 1 },
+      },
+    }),
+  });
+  const j = await runSuite([judged], { seed: 1n, quick: false, now: clock() });
+  assert.equal(
+    j.benchmarks[0]!.cells[0]!.metrics.draw!.references.zero!.verdict,
+    "fail",
+  );
+});
