@@ -30,6 +30,7 @@ import {
   encodeLeanChunk,
   leanChunkPath,
   type PhaseHyperparameters,
+  pretrainChunkPath,
   readTrajectoryManifest,
   replaceFile,
   stripOptimizerState,
@@ -868,6 +869,27 @@ export async function main(argv: readonly string[]): Promise<number> {
       const bytes = await Deno.readFile(
         join(args.pretrainedFrom, "pretrained.safetensors"),
       );
+      // Its pretraining losses are this run's too (same protocol, same bits); older folders have none.
+      let lossFiles: string[] = [];
+      try {
+        for await (
+          const e of Deno.readDir(join(args.pretrainedFrom, "pretrain"))
+        ) {
+          if (e.isFile && /^\d{9}\.npy$/.test(e.name)) lossFiles.push(e.name);
+        }
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+        lossFiles = [];
+      }
+      if (lossFiles.length > 0) {
+        await Deno.mkdir(join(dir, "pretrain"), { recursive: true });
+      }
+      for (const name of lossFiles.sort()) {
+        await writeOnce(
+          join(dir, "pretrain", name),
+          await Deno.readFile(join(args.pretrainedFrom, "pretrain", name)),
+        );
+      }
       loadStateDict(net, stripOptimizerState(bytes));
       trainer.params.set(flattenParams(net.params));
       trainer.buffers.set(flattenParams(net.buffers));
@@ -879,6 +901,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
     } else if (resume === null || resume.phase === "pretrain") {
       const start = resume?.step ?? 0;
+      let lossRows: number[] = [];
+      let lossStart = start;
+      await Deno.mkdir(join(dir, "pretrain"), { recursive: true });
       for (let j = start; j < pSteps; j++) {
         const b = batchOf("pretrain", j, preHyper.batchSize);
         const loss = await trainer.step(b.x, b.y, b.size);
@@ -887,9 +912,16 @@ export async function main(argv: readonly string[]): Promise<number> {
             `Cannot pretrain as the loss is ${loss} at step ${j}`,
           );
         }
+        lossRows.push(j, loss);
         progress("pretrain", j + 1, pSteps, j + 1 - start, loss);
-        if ((j + 1) % args.chunkSteps === 0 && j + 1 < pSteps) {
-          await saveResume("pretrain", j + 1, null);
+        if ((j + 1) % args.chunkSteps === 0 || j + 1 === pSteps) {
+          await writeOnce(
+            pretrainChunkPath(dir, lossStart),
+            encodeLeanChunk(Float64Array.from(lossRows), 2),
+          );
+          lossRows = [];
+          lossStart = j + 1;
+          if (j + 1 < pSteps) await saveResume("pretrain", j + 1, null);
         }
       }
       trainer.resetMomentum();

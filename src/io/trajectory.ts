@@ -413,22 +413,56 @@ export async function readLeanStats(dir: string): Promise<LeanStats> {
   const manifest = await readTrajectoryManifest(dir);
   const cols = manifest.leanColumns;
   const nc = cols.length;
-  const chunks = await listMatching(join(dir, "lean"), LEAN_FILE);
+  const steps = manifest.completedSteps;
+  const data = await readStepChunks(
+    join(dir, "lean"),
+    nc,
+    steps,
+    "lean statistics",
+  );
+  if (data.length / nc < steps) {
+    throw new TypeError(
+      `Cannot read lean statistics as ${dir}/lean holds ${
+        data.length / nc
+      } steps but the manifest says ${steps}`,
+    );
+  }
+  const columns = new Map<string, Float64Array>();
+  cols.forEach((c, j) => {
+    const v = new Float64Array(steps);
+    for (let r = 0; r < steps; r++) v[r] = data[r * nc + j]!;
+    columns.set(c, v);
+  });
+  return { columns, steps };
+}
+
+/**
+ * Reads the consecutive float64 `[rows, columns]` chunks `<9 digits>.npy` of a folder whose first column is the
+ * step (0, 1, 2, … without gaps), stopping once `limit` rows are read.
+ *
+ * @returns Row-major values of at most `limit` rows (fewer when the chunks end early; empty for a missing
+ *   folder).
+ */
+async function readStepChunks(
+  folder: string,
+  nc: number,
+  limit: number,
+  what: string,
+): Promise<Float64Array> {
+  const chunks = await listMatching(folder, LEAN_FILE);
   const parts: Float64Array[] = [];
   let next = 0;
   for (const [first, path] of chunks) {
-    if (next >= manifest.completedSteps) break; // rows written after the manifest's last update
+    if (next >= limit) break; // rows written after the manifest's last update
     if (first !== next) {
       throw new TypeError(
-        `Cannot read lean statistics as ${path} starts at step ${first}, expected ${next}`,
+        `Cannot read ${what} as ${path} starts at step ${first}, expected ${next}`,
       );
     }
-    const t = readNpy(
-      await readBounded(path, MAX_LEAN_BYTES, "lean statistics"),
-    );
+    const t = readNpy(await readBounded(path, MAX_LEAN_BYTES, what));
     if (t.dtype !== "F64" || t.shape.length !== 2 || t.shape[1] !== nc) {
       throw new TypeError(
-        `Cannot read lean statistics as ${path} is not float64 [rows, ${nc}]: ${t.dtype} [${t.shape}]`,
+        `Cannot read ${what} as ${path} is not float64 [rows, ${nc}]: ${t.dtype} [${t.shape}]`,
       );
     }
     const rows = t.shape[0]!;
@@ -436,7 +470,7 @@ export async function readLeanStats(dir: string): Promise<LeanStats> {
     for (let r = 0; r < rows; r++) {
       if (data[r * nc] !== next + r) {
         throw new TypeError(
-          `Cannot read lean statistics as row ${r} of ${path} has step ${
+          `Cannot read ${what} as row ${r} of ${path} has step ${
             data[r * nc]
           }, expected ${next + r}`,
         );
@@ -445,29 +479,74 @@ export async function readLeanStats(dir: string): Promise<LeanStats> {
     next += rows;
     if (next > MAX_LEAN_ROWS) {
       throw new RangeError(
-        `Cannot read lean statistics as ${dir} has more than ${MAX_LEAN_ROWS} rows`,
+        `Cannot read ${what} as ${folder} has more than ${MAX_LEAN_ROWS} rows`,
       );
     }
     parts.push(data);
   }
-  if (next < manifest.completedSteps) {
+  const rows = Math.min(next, limit);
+  const out = new Float64Array(rows * nc);
+  let at = 0;
+  for (const p of parts) {
+    const n = Math.min(p.length, out.length - at);
+    out.set(p.subarray(0, n), at);
+    at += n;
+  }
+  return out;
+}
+
+/** Batch losses of the pretraining phase, one per pretraining step. */
+export interface PretrainLoss {
+  /** Pretraining steps 0, 1, …, P − 1. */
+  readonly step: Float64Array;
+  /** Mean batch loss of each step (before its update). */
+  readonly loss: Float64Array;
+}
+
+/**
+ * Reads the pretraining batch losses `pretrain/<9 digits>.npy` (float64 `[rows, 2]`: step, loss) that the
+ * generator writes since format v1 gained them; trajectories written before, or with
+ * `--pretrained-from` a folder without them, have none.
+ *
+ * @param dir The trajectory folder.
+ * @returns The losses of all `manifest.pretrain.steps` steps, or null when the folder holds none.
+ * @throws {TypeError} Naming the file for a wrong dtype, shape, step column, gap, or fewer rows than the
+ *   manifest's pretraining steps; {RangeError} when a file is too large.
+ *
+ * @example A trajectory without pretraining losses
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readPretrainLoss } from "./trajectory.ts";
+ *
+ * await assert.rejects(readPretrainLoss("/nonexistent/trajectory"), /manifest\.json/);
+ * ```
+ */
+export async function readPretrainLoss(
+  dir: string,
+): Promise<PretrainLoss | null> {
+  const manifest = await readTrajectoryManifest(dir);
+  const steps = manifest.pretrain.steps;
+  const data = await readStepChunks(
+    join(dir, "pretrain"),
+    2,
+    steps,
+    "pretraining losses",
+  );
+  if (data.length === 0) return null;
+  if (data.length / 2 < steps) {
     throw new TypeError(
-      `Cannot read lean statistics as ${dir}/lean holds ${next} steps but the manifest says ${manifest.completedSteps}`,
+      `Cannot read pretraining losses as ${dir}/pretrain holds ${
+        data.length / 2
+      } steps but the manifest says ${steps}`,
     );
   }
-  const steps = manifest.completedSteps;
-  const columns = new Map<string, Float64Array>();
-  cols.forEach((c) => columns.set(c, new Float64Array(steps)));
-  let row = 0;
-  for (const data of parts) {
-    const rows = data.length / nc;
-    for (let r = 0; r < rows && row < steps; r++, row++) {
-      for (let j = 0; j < nc; j++) {
-        columns.get(cols[j]!)![row] = data[r * nc + j]!;
-      }
-    }
+  const step = new Float64Array(steps);
+  const loss = new Float64Array(steps);
+  for (let r = 0; r < steps; r++) {
+    step[r] = data[2 * r]!;
+    loss[r] = data[2 * r + 1]!;
   }
-  return { columns, steps };
+  return { step, loss };
 }
 
 /**
@@ -685,6 +764,26 @@ export function encodeLeanChunk(
  */
 export function leanChunkPath(dir: string, firstStep: number): string {
   return join(dir, "lean", `${String(firstStep).padStart(9, "0")}.npy`);
+}
+
+/**
+ * The file name of the pretraining-loss chunk that starts at pretraining step `firstStep`
+ * (`pretrain/<9 digits>.npy`, float64 `[rows, 2]`: step, loss).
+ *
+ * @param dir The trajectory folder.
+ * @param firstStep First pretraining step of the chunk (≥ 0).
+ * @returns The path.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pretrainChunkPath } from "./trajectory.ts";
+ *
+ * assert.equal(pretrainChunkPath("t", 100), "t/pretrain/000000100.npy");
+ * ```
+ */
+export function pretrainChunkPath(dir: string, firstStep: number): string {
+  return join(dir, "pretrain", `${String(firstStep).padStart(9, "0")}.npy`);
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   listCheckpoints,
   readCheckpointFile,
   readLeanStats,
+  readPretrainLoss,
   readTrajectoryManifest,
 } from "../../src/io/trajectory.ts";
 import { writeNpy } from "../../src/formats/npy.ts";
@@ -74,7 +75,7 @@ async function run(
 
 async function filesOf(dir: string): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
-  for (const sub of ["lean", "checkpoints"]) {
+  for (const sub of ["lean", "checkpoints", "pretrain"]) {
     for await (const e of Deno.readDir(join(dir, sub))) {
       if (!e.name.startsWith(".")) {
         out.set(
@@ -145,6 +146,15 @@ Deno.test("trajectory CLI: same flags give the same bytes; lean stats match the 
         Array.from(s.tensors.get(n)!.data as Float32Array)
       );
     };
+    // Pretraining batch losses: one per pretraining step, starting near ln 10 for the fresh 10-class network.
+    const preLoss = await readPretrainLoss(dir);
+    assert.ok(preLoss !== null);
+    assert.deepEqual(Array.from(preLoss.step), [...Array(12).keys()]);
+    assert.ok(
+      Math.abs(preLoss.loss[0]! - Math.log(10)) < 1,
+      `${preLoss.loss[0]}`,
+    );
+    assert.ok(preLoss.loss.every((l) => l > 0 && l < 5));
     const pre = await readCheckpointFile(join(dir, "pretrained.safetensors"));
     const theta0 = params(pre, false);
     assert.equal(theta0.length, m.parameterCount);
@@ -215,6 +225,7 @@ Deno.test("trajectory CLI: same flags give the same bytes; lean stats match the 
         await Deno.readFile(join(dc, "pretrained.safetensors")),
         fa.get("pretrained.safetensors"),
       );
+      assert.deepEqual(await readPretrainLoss(dc), preLoss);
       const mc = await readTrajectoryManifest(dc);
       assert.deepEqual(mc.projections, {
         file: "directions.npy",
