@@ -5,7 +5,7 @@ import type {
   MetricValue,
   ParamGrid,
 } from "../src/bench/types.ts";
-import { prepareTrajectory } from "../src/cli/analyze.ts";
+import { prepareTrajectory } from "../src/io/trajectory_input.ts";
 import {
   analyzeTrajectory,
   type TrajectoryAnalysis,

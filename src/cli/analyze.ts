@@ -11,31 +11,19 @@
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import type { BenchmarkDefinition, CellOutput } from "../bench/types.ts";
-import { padImages } from "../data/pad_images.ts";
-import { normalizeImages } from "../data/normalize_images.ts";
-import { oneHot } from "../data/one_hot.ts";
-import { takeFirst } from "../data/take_first.ts";
-import { writeTextAtomic } from "../io/atomic_write.ts";
-import { loadImageDataset } from "../io/datasets.ts";
+import { writeFileAtomic, writeTextAtomic } from "../io/atomic_write.ts";
+import { writeNpy } from "../formats/npy.ts";
 import { sourceInfo } from "../io/environment.ts";
-import {
-  BASE_LEAN_COLUMNS,
-  listCheckpoints,
-  readCheckpointFile,
-  readLeanStats,
-  readTrajectoryManifest,
-  type TrajectoryManifest,
-} from "../io/trajectory.ts";
 import { BACKEND_NAMES, type BackendName, initBackend } from "../nn/backend.ts";
-import { loadStateDict } from "../nn/checkpoint.ts";
-import type { LossData } from "../nn/hessian.ts";
-import type { Network } from "../nn/models/network.ts";
-import { createModel } from "../nn/parallel/model_spec.ts";
 import {
   analyzeTrajectory,
   type TrajectoryAnalysis,
-  type TrajectoryRunInput,
 } from "../nn/trajectory_analysis.ts";
+import {
+  type PreparedTrajectory,
+  prepareTrajectory,
+  TrajectoryInputError,
+} from "../io/trajectory_input.ts";
 import {
   COLLAPSE_METRICS,
   collapseCell,
@@ -48,10 +36,6 @@ import {
   SPEED_METRICS,
   speedCell,
 } from "../nn/trajectory_cells.ts";
-import {
-  checkpointVectors,
-  modelStateBytes,
-} from "../nn/trajectory_checkpoint.ts";
 import { deriveSeed } from "../random/derive_seed.ts";
 import { Rng } from "../random/rng.ts";
 import { canonicalJson } from "../results/canonical_json.ts";
@@ -81,6 +65,9 @@ OPTIONS:
   --seed <n>                seed of the Lanczos start, probes and bootstrap (default 1)
   --backend <name>          tfjs backend: wasm (SIMD, default), wasm-nosimd, cpu
   --out <file>              results file to create; must not exist (default results/runs/<run id>.json)
+  --eigenvectors-out <f>    also write the top-k Hessian eigenvectors at θ₀ as float32 .npy [k, P] (one
+                            trajectory only; must not exist) and print their eigenvalues — the
+                            --directions/--eigenvalues of \`deno task trajectory\`
   --verbose                 print error causes and stacks
   -h, --help                show this help
 
@@ -99,6 +86,7 @@ export interface AnalyzeArgs {
   readonly seed: bigint;
   readonly backend: BackendName;
   readonly out: string | undefined;
+  readonly eigenvectorsOut: string | undefined;
 }
 
 /**
@@ -135,6 +123,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
         seed: { type: "string" },
         backend: { type: "string" },
         out: { type: "string" },
+        "eigenvectors-out": { type: "string" },
       },
     });
   } catch (e) {
@@ -162,6 +151,19 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     }
     window = [Number(m[1]), Number(m[2])];
   }
+  const eigenvectorsOut = v["eigenvectors-out"];
+  if (eigenvectorsOut !== undefined) {
+    if (eigenvectorsOut.trim() === "" || !eigenvectorsOut.endsWith(".npy")) {
+      throw new CliError(
+        `invalid --eigenvectors-out "${eigenvectorsOut}": expected a path ending in .npy`,
+      );
+    }
+    if (parsed.positionals.length > 1) {
+      throw new CliError(
+        "--eigenvectors-out takes exactly one trajectory folder",
+      );
+    }
+  }
   const samples = v["hutchinson-samples"];
   const help = v.help ?? false;
   if (!help && parsed.positionals.length === 0) {
@@ -185,211 +187,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     seed: v.seed === undefined ? 1n : parseSeed(v.seed),
     backend: backend as BackendName,
     out: v.out,
+    eigenvectorsOut,
   };
-}
-
-/** A validated trajectory folder, ready to analyse. */
-export interface PreparedTrajectory {
-  /** Folder. */
-  readonly dir: string;
-  /** Its manifest. */
-  readonly manifest: TrajectoryManifest;
-  /** Run input for {@linkcode analyzeTrajectory} (owns `net`; call `dispose`). */
-  readonly input: TrajectoryRunInput;
-  /** Frees the network. */
-  dispose(): void;
-}
-
-function inputError(e: unknown): CliError {
-  if (e instanceof CliError) return e;
-  const msg = e instanceof Error ? e.message.split("\n")[0]! : String(e);
-  return new CliError(msg, EXIT.usage);
-}
-
-function checkFiniteColumns(
-  dir: string,
-  columns: ReadonlyMap<string, Float64Array>,
-): void {
-  for (const [name, values] of columns) {
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i]!)) {
-        throw new CliError(
-          `trajectory ${dir}: lean column "${name}" has a non-finite value at step ${i}: ${
-            values[i]
-          }`,
-        );
-      }
-    }
-  }
-}
-
-/**
- * Reads and validates a trajectory folder (manifest, lean statistics, every checkpoint's names, shapes and
- * finiteness, the training subset), builds the network at θ₀ (checkpoint step 0) and returns the run input of
- * {@linkcode analyzeTrajectory}. The tfjs backend must be initialised.
- *
- * @param dir The trajectory folder.
- * @param hessianImages Number of training examples (from the start of the run's subset) for H and tr Σ.
- * @returns The prepared run.
- * @throws {CliError} (exit 2) With one line naming the file (and tensor) for any bad input.
- */
-export async function prepareTrajectory(
-  dir: string,
-  hessianImages: number,
-): Promise<PreparedTrajectory> {
-  let manifest: TrajectoryManifest;
-  let lean;
-  let refs;
-  try {
-    manifest = await readTrajectoryManifest(dir);
-    lean = await readLeanStats(dir);
-    refs = await listCheckpoints(dir);
-  } catch (e) {
-    throw inputError(e);
-  }
-  checkFiniteColumns(dir, lean.columns);
-  if (lean.steps < 4) {
-    throw new CliError(
-      `trajectory ${dir}: only ${lean.steps} completed steps, at least 4 are needed`,
-    );
-  }
-  const expectedSteps = manifest.checkpointSteps.filter((s) =>
-    s <= manifest.completedSteps
-  );
-  const onDisk = new Map(refs.map((r) => [r.step, r.path]));
-  // pretrained.safetensors is the state at the end of pretraining, i.e. continuation step 0 (trajectory format
-  // v1): runs written with `--checkpoints 1` keep θ₀ only there.
-  const pretrained = `${dir}/pretrained.safetensors`;
-  if (!onDisk.has(0)) {
-    try {
-      if ((await Deno.stat(pretrained)).isFile) onDisk.set(0, pretrained);
-    } catch { /* absent: reported below */ }
-  }
-  for (const s of expectedSteps) {
-    if (!onDisk.has(s) && (manifest.complete || s < manifest.completedSteps)) {
-      throw new CliError(
-        `trajectory ${dir}: checkpoint of step ${s} listed in manifest.json is missing from ${dir}/checkpoints`,
-      );
-    }
-  }
-  for (const r of refs) {
-    if (!manifest.checkpointSteps.includes(r.step)) {
-      throw new CliError(
-        `trajectory ${dir}: ${r.path} is not listed in manifest.json checkpointSteps`,
-      );
-    }
-  }
-  if (!onDisk.has(0)) {
-    throw new CliError(
-      `trajectory ${dir}: the step-0 checkpoint (θ₀) is missing from ${dir}/checkpoints and there is no ${dir}/pretrained.safetensors`,
-    );
-  }
-  let net: Network;
-  try {
-    net = createModel(manifest.model, Rng.fromSeed(0n));
-  } catch (e) {
-    throw inputError(e);
-  }
-  try {
-    if (net.parameterCount !== manifest.parameterCount) {
-      throw new CliError(
-        `trajectory ${dir}: manifest.json parameterCount ${manifest.parameterCount} does not match the model (${net.parameterCount})`,
-      );
-    }
-    const steps = [...onDisk.keys()].filter((s) => s <= lean.steps).sort((
-      a,
-      b,
-    ) => a - b);
-    // Validate every checkpoint before any work (names, shapes, dtypes, finiteness).
-    let startBytes: Uint8Array | null = null;
-    let endBytes: Uint8Array | null = null;
-    for (const s of steps) {
-      const path = onDisk.get(s)!;
-      try {
-        const { tensors } = await readCheckpointFile(path);
-        checkpointVectors(net, tensors, path);
-        if (s === 0) startBytes = modelStateBytes(tensors);
-        if (s === steps[steps.length - 1]) endBytes = modelStateBytes(tensors);
-      } catch (e) {
-        throw inputError(e);
-      }
-    }
-    try {
-      loadStateDict(net, startBytes!);
-    } catch (e) {
-      throw inputError(
-        new Error(`Cannot load ${onDisk.get(0)} as ${(e as Error).message}`),
-      );
-    }
-    let data: LossData;
-    try {
-      const ds0 = await loadImageDataset(manifest.data.dataset, {
-        split: "train",
-        limit: manifest.data.limit,
-      });
-      const ds = padImages(
-        takeFirst(ds0, Math.min(hessianImages, ds0.count)),
-        manifest.data.pad,
-      );
-      const x = normalizeImages(ds, manifest.data.normalization);
-      const size = net.inputShape.reduce((a, b) => a * b, 1);
-      if (x.length !== ds.count * size) {
-        throw new TypeError(
-          `Cannot use the data of manifest.json as ${manifest.data.dataset} images padded by ${manifest.data.pad} ` +
-            `are ${ds.height}×${ds.width}×${ds.channels}, the model expects [${net.inputShape}]`,
-        );
-      }
-      data = { x, y: oneHot(ds.labels, net.numClasses), count: ds.count };
-    } catch (e) {
-      throw inputError(e);
-    }
-    const name = manifest.name;
-    const netRef = net;
-    const proj = manifest.projections;
-    const stepProjections = proj === null ? undefined : {
-      eigenvalues: proj.eigenvalues,
-      // The projection columns follow the base columns, in direction order.
-      series: manifest.leanColumns.slice(BASE_LEAN_COLUMNS.length).map((c) =>
-        lean.columns.get(c)!
-      ),
-    };
-    const input: TrajectoryRunInput = {
-      name,
-      hyperparameters: manifest.hyperparameters,
-      datasetSize: manifest.data.limit,
-      sampling: "without-replacement",
-      lean: lean.columns,
-      net,
-      data,
-      dataDescription:
-        `Run ${name} (${dir}): ${manifest.model.kind} ${
-          JSON.stringify(manifest.model)
-        }; data ${manifest.data.dataset} train, first ${manifest.data.limit} images, "${manifest.data.normalization}" ` +
-        `normalisation, padded by ${manifest.data.pad}; ${manifest.workers} data-parallel worker(s) (BatchNorm ` +
-        `statistics per worker shard); continuation ${manifest.completedSteps}/${manifest.steps} steps at ` +
-        `η=${manifest.hyperparameters.eta}, β=${manifest.hyperparameters.beta}, S=${manifest.hyperparameters.batchSize}, ` +
-        `λ=${manifest.hyperparameters.weightDecay}; batches by epoch shuffles`,
-      checkpointSteps: steps,
-      ...(stepProjections !== undefined ? { stepProjections } : {}),
-      loadCheckpoint: async (step) => {
-        const path = onDisk.get(step)!;
-        const { tensors } = await readCheckpointFile(path);
-        return checkpointVectors(netRef, tensors, path);
-      },
-      withEndState: async <T>(fn: () => T): Promise<T> => {
-        loadStateDict(netRef, endBytes!);
-        try {
-          return await fn();
-        } finally {
-          loadStateDict(netRef, startBytes!);
-        }
-      },
-    };
-    return { dir, manifest, input, dispose: () => netRef.dispose() };
-  } catch (e) {
-    net.dispose();
-    throw e;
-  }
 }
 
 /**
@@ -499,6 +298,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   }
   await checkNewFile(outPath, "--out");
+  if (args.eigenvectorsOut !== undefined) {
+    await checkNewFile(args.eigenvectorsOut, "--eigenvectors-out");
+  }
   try {
     await initBackend(args.backend);
   } catch (e) {
@@ -507,7 +309,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const prepared: PreparedTrajectory[] = [];
   try {
     for (const dir of args.dirs) {
-      prepared.push(await prepareTrajectory(dir, args.hessianImages));
+      try {
+        prepared.push(await prepareTrajectory(dir, args.hessianImages));
+      } catch (e) {
+        if (e instanceof TrajectoryInputError) {
+          throw new CliError(e.message, EXIT.usage);
+        }
+        throw e;
+      }
     }
     const names: string[] = [];
     for (const p of prepared) {
@@ -549,6 +358,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     const text = canonicalJson(doc);
     validateResults(JSON.parse(text), outPath);
     await writeTextAtomic(outPath, text);
+    if (args.eigenvectorsOut !== undefined) {
+      const h = (await analysis(0)).hessian;
+      const p = h.dim;
+      const rows = new Float32Array(h.vectors.length * p);
+      h.vectors.forEach((v, i) => rows.set(v, i * p));
+      await writeFileAtomic(
+        args.eigenvectorsOut,
+        writeNpy({ dtype: "F32", shape: [h.vectors.length, p], data: rows }),
+      );
+      log(
+        `${args.eigenvectorsOut}: ${h.vectors.length} eigenvectors at θ₀; --eigenvalues ${
+          h.values.map((x) => x.toPrecision(7)).join(",")
+        }`,
+      );
+    }
     out(summaryTable(doc.benchmarks));
     const s = doc.summary;
     out(

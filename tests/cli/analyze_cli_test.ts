@@ -322,3 +322,73 @@ Deno.test("analyze takes θ₀ from pretrained.safetensors when a run kept no st
     await Deno.remove(`${ROOT}${dir}`, { recursive: true });
   }
 });
+
+Deno.test("analyze --eigenvectors-out writes orthonormal top-k eigenvectors with the document's eigenvalues", async () => {
+  const dir = await scratchDir();
+  try {
+    await writeTinyTrajectory(`${ROOT}${dir}/a`, "tiny_a", 3n);
+    const npy = `${dir}/dirs.npy`;
+    const args = [`${dir}/a`, ...FAST, "--eigenvectors-out", npy];
+    const r = await runTask("analyze", ANALYZE, [
+      ...args,
+      "--out",
+      `${dir}/doc.json`,
+    ]);
+    assert.ok(r.code === 0 || r.code === 3, `exit ${r.code}: ${r.stderr}`);
+    const doc = parseResults(
+      await Deno.readTextFile(`${ROOT}${dir}/doc.json`),
+      "doc",
+    );
+    const t = readNpy(await Deno.readFile(`${ROOT}${npy}`));
+    assert.equal(t.dtype, "F32");
+    assert.equal(t.shape[0], 3);
+    const p = t.shape[1]!;
+    const v = t.data as Float32Array;
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j <= i; j++) {
+        let dot = 0;
+        for (let q = 0; q < p; q++) dot += v[i * p + q]! * v[j * p + q]!;
+        assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 1e-5, `${i}·${j}`);
+      }
+    }
+    const m = /--eigenvalues ([^\s]+)/.exec(r.stderr);
+    assert.ok(m, r.stderr);
+    const values = m[1]!.split(",").map(Number);
+    const hess = doc.benchmarks[2]!.cells[0]!.metrics;
+    assert.equal(values.length, 3);
+    assert.ok(
+      Math.abs(values[0]! - hess.lambdaMax!.value!) <=
+        1e-6 * Math.abs(hess.lambdaMax!.value!),
+    );
+    assert.ok(
+      Math.abs(values[2]! - hess.lambdaK!.value!) <=
+        1e-6 * Math.abs(hess.lambdaMax!.value!),
+    );
+    // An existing file is refused before any work; two folders are refused.
+    const again = await runTask("analyze", ANALYZE, [
+      ...args,
+      "--out",
+      `${dir}/doc2.json`,
+    ]);
+    assert.equal(again.code, 2);
+    assert.match(
+      oneErrorLine(again.stderr),
+      /refusing to overwrite.*dirs\.npy/,
+    );
+    const two = await runTask("analyze", ANALYZE, [
+      `${dir}/a`,
+      `${dir}/a`,
+      "--eigenvectors-out",
+      `${dir}/other.npy`,
+    ]);
+    assert.equal(two.code, 2);
+    assert.match(oneErrorLine(two.stderr), /exactly one trajectory/);
+    assert.deepEqual((await listDir(dir)).sort(), [
+      "a",
+      "dirs.npy",
+      "doc.json",
+    ]);
+  } finally {
+    await Deno.remove(`${ROOT}${dir}`, { recursive: true });
+  }
+});
