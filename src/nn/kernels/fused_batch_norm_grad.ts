@@ -30,7 +30,10 @@ export interface BatchNormVjp {
  * Vector-Jacobian product of y = (x − μ)·r·γ + β with r = (v + ε)^(−1/2), all parameters broadcast against x:
  * dx = dy·r·γ, dμ = −Σ dy·r·γ, dv = −½ Σ dy·γ·(x − μ)·r³, dγ = Σ dy·(x − μ)·r, dβ = Σ dy
  * (sums over the broadcast axes). Same formulas as tfjs's stock gradient; differentiable again.
- * Each cotangent is a thunk, so only the needed ones are computed.
+ * Each cotangent is a thunk, so only the needed ones are computed; but when μ, v, γ and β all have one shape
+ * (per-channel BatchNorm), the two full-size sums Σ dy and Σ dy·(x − μ) are computed once, eagerly, and the
+ * parameter cotangents are per-channel products of them (2 instead of 4 full-size reductions, 2 instead of 6
+ * full-size products: a full-size reduction over N, H, W is slow on wasm, which transposes first).
  *
  * @param dy Cotangent of y, shape of x.
  * @param inputs x, mean μ, variance v (≥ 0), scale γ, offset β (parameters broadcastable to x).
@@ -64,8 +67,33 @@ export function batchNormVjp(
 ): BatchNormVjp {
   const { x, mean, variance, scale, offset } = inputs;
   const r = (): tf.Tensor => tf.rsqrt(tf.add(variance, varianceEpsilon));
+  const dx = (): tf.Tensor => reduceTo(tf.mul(dy, tf.mul(scale, r())), x.shape);
+  const shape = mean.shape;
+  if (
+    [variance, scale, offset].every((t) => tf.util.arraysEqual(t.shape, shape))
+  ) {
+    // Σ dy and Σ dy·(x − μ) over the broadcast axes, each in the common parameter shape. Eager, because the
+    // engine runs every thunk in its own tidy scope, which would dispose a value shared lazily.
+    const [sumDy, sumDyXc] = tf.tidy(() => [
+      reduceTo(dy, shape),
+      reduceTo(tf.mul(dy, tf.sub(x, mean)), shape),
+    ]) as [tf.Tensor, tf.Tensor];
+    return {
+      x: dx,
+      mean: () => tf.mul(sumDy, tf.neg(tf.mul(scale, r()))),
+      variance: () => {
+        const rr = r();
+        return tf.mul(
+          sumDyXc,
+          tf.mul(tf.mul(scale, tf.mul(rr, tf.square(rr))), -0.5),
+        );
+      },
+      scale: () => tf.mul(sumDyXc, r()),
+      offset: () => tf.clone(sumDy),
+    };
+  }
   return {
-    x: () => reduceTo(tf.mul(dy, tf.mul(scale, r())), x.shape),
+    x: dx,
     mean: () => reduceTo(tf.mul(dy, tf.neg(tf.mul(scale, r()))), mean.shape),
     variance: () => {
       const rr = r();

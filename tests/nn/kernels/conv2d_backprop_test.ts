@@ -4,6 +4,7 @@ import { assertAllClose } from "../../_util/assert_close.ts";
 import {
   conv2dBackpropFilterViaConv,
 } from "../../../src/nn/kernels/conv2d_backprop_filter.ts";
+import { conv2dBackpropInputViaConv } from "../../../src/nn/kernels/conv2d_backprop_input.ts";
 import { registerRepairedKernels } from "../../../src/nn/kernels/mod.ts";
 import { maxAbs, normals, sizeOf, useBackend } from "./_helpers.ts";
 
@@ -11,12 +12,13 @@ import { maxAbs, normals, sizeOf, useBackend } from "./_helpers.ts";
 const STOCK_FILTER_KERNEL = tf.getKernel("Conv2DBackpropFilter", "wasm");
 registerRepairedKernels();
 
-type Pad = "same" | "valid" | tf.backend_util.ExplicitPadding;
+type Pad = "same" | "valid" | number | tf.backend_util.ExplicitPadding;
 interface Case {
   readonly x: [number, number, number, number];
   readonly f: [number, number, number, number];
   readonly strides: number | [number, number];
   readonly pad: Pad;
+  readonly dimRoundingMode?: "floor" | "round" | "ceil";
 }
 
 const CASES: readonly Case[] = [
@@ -37,12 +39,25 @@ const CASES: readonly Case[] = [
       3,
     ], [0, 0]],
   },
+  // Strided (polyphase) input gradient: the ResNet-18 layers, odd sizes, numeric pads.
+  { x: [2, 8, 8, 3], f: [3, 3, 3, 4], strides: 2, pad: 1 },
+  { x: [2, 9, 9, 3], f: [3, 3, 3, 4], strides: 2, pad: 1 },
+  { x: [2, 8, 8, 3], f: [1, 1, 3, 4], strides: 2, pad: 0 },
+  { x: [2, 7, 9, 2], f: [1, 1, 2, 3], strides: 2, pad: "same" },
+  { x: [1, 11, 10, 2], f: [7, 7, 2, 3], strides: 2, pad: 3 },
+  { x: [2, 7, 6, 2], f: [3, 3, 2, 3], strides: [1, 2], pad: "same" },
+  { x: [2, 10, 7, 2], f: [2, 3, 2, 3], strides: 3, pad: "same" },
 ];
 
 function label(c: Case): string {
   return `x[${c.x}] f[${c.f}] s=${JSON.stringify(c.strides)} pad=${
     JSON.stringify(c.pad)
-  }`;
+  }${c.dimRoundingMode === undefined ? "" : ` ${c.dimRoundingMode}`}`;
+}
+
+/** tf.conv2d with the case's geometry. */
+function conv(c: Case, x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
+  return tf.conv2d(x, w, c.strides, c.pad, "NHWC", 1, c.dimRoundingMode);
 }
 
 /** dW and dx of Σ conv2d(x, W)·r (r a fixed random cotangent) on the current backend, via tf.grads. */
@@ -55,14 +70,11 @@ function convGrads(
   return tf.tidy(() => {
     const x = tf.tensor4d(xd, c.x);
     const w = tf.tensor4d(wd, c.f);
-    const yShape = tf.conv2d(x, w, c.strides, c.pad).shape;
+    const yShape = conv(c, x, w).shape;
     const r = tf.tensor(rd.subarray(0, sizeOf(yShape)), yShape);
     const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(
-        tf.mul(
-          tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad),
-          r,
-        ),
+        tf.mul(conv(c, a as tf.Tensor4D, b as tf.Tensor4D), r),
       )
     )([x, w]);
     return {
@@ -118,14 +130,7 @@ Deno.test("conv2d filter and input gradients on wasm match central finite differ
     // L(x, W) = Σ tanh(conv2d(x, W))·r, a non-linear scalar; the final sum is done in float64.
     const lossOf = (xa: Float32Array, wa: Float32Array): number => {
       const y = tf.tidy(() =>
-        tf.tanh(
-          tf.conv2d(
-            tf.tensor4d(xa, c.x),
-            tf.tensor4d(wa, c.f),
-            c.strides,
-            c.pad,
-          ),
-        )
+        tf.tanh(conv(c, tf.tensor4d(xa, c.x), tf.tensor4d(wa, c.f)))
       );
       const yd = y.dataSync();
       y.dispose();
@@ -136,14 +141,12 @@ Deno.test("conv2d filter and input gradients on wasm match central finite differ
     const [gx, gw] = tf.tidy(() => {
       const x = tf.tensor4d(xd, c.x);
       const w = tf.tensor4d(wd, c.f);
-      const shape = tf.conv2d(x, w, c.strides, c.pad).shape;
+      const shape = conv(c, x, w).shape;
       const r = tf.tensor(rd.subarray(0, sizeOf(shape)), shape);
       return tf.grads((a: tf.Tensor, b: tf.Tensor) =>
         tf.sum(
           tf.mul(
-            tf.tanh(
-              tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad),
-            ),
+            tf.tanh(conv(c, a as tf.Tensor4D, b as tf.Tensor4D)),
             r,
           ),
         )
@@ -186,4 +189,79 @@ Deno.test("conv2dBackpropFilterViaConv() throws TypeError on inconsistent shapes
     TypeError,
   );
   tf.dispose([x, dy]);
+});
+
+Deno.test("conv2dBackpropInputViaConv() matches the stock cpu tf.conv2dTranspose on cpu and wasm (strides 1-3, pads, rounding)", async () => {
+  const cases: readonly Case[] = [
+    ...CASES,
+    { x: [1, 5, 5, 1], f: [1, 1, 1, 1], strides: 3, pad: "valid" },
+    { x: [1, 6, 6, 2], f: [1, 1, 2, 2], strides: 3, pad: "same" },
+    { x: [2, 13, 12, 2], f: [7, 7, 2, 3], strides: 2, pad: "same" },
+    { x: [1, 9, 7, 2], f: [5, 3, 2, 2], strides: [3, 2], pad: "valid" },
+    { x: [1, 8, 8, 2], f: [3, 3, 2, 2], strides: 2, pad: 4 },
+    // tfjs 4.22's Conv2D gradient drops dimRoundingMode, so these are only tested here, not through tf.grads.
+    {
+      x: [1, 8, 8, 2],
+      f: [3, 3, 2, 2],
+      strides: 2,
+      pad: 1,
+      dimRoundingMode: "round",
+    },
+    {
+      x: [2, 9, 8, 2],
+      f: [3, 3, 2, 3],
+      strides: 2,
+      pad: 1,
+      dimRoundingMode: "ceil",
+    },
+    {
+      x: [2, 8, 9, 2],
+      f: [3, 3, 2, 3],
+      strides: 2,
+      pad: 2,
+      dimRoundingMode: "floor",
+    },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const xd = normals(BigInt(40 + i), sizeOf(c.x));
+    const wd = normals(BigInt(400 + i), sizeOf(c.f));
+    const geometry = c.dimRoundingMode === undefined
+      ? { strides: c.strides, pad: c.pad }
+      : { strides: c.strides, pad: c.pad, dimRoundingMode: c.dimRoundingMode };
+    const run = (ours: boolean): Float32Array =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xd, c.x);
+        const w = tf.tensor4d(wd, c.f);
+        const yShape = conv(c, x, w).shape;
+        const dy = tf.tensor4d(
+          normals(BigInt(4000 + i), sizeOf(yShape)),
+          yShape,
+        );
+        const dx = ours
+          ? conv2dBackpropInputViaConv(dy, w, c.x, geometry)
+          : tf.conv2dTranspose(
+            dy,
+            w,
+            c.x,
+            c.strides,
+            c.pad as "same" | "valid" | number,
+            c.dimRoundingMode,
+          );
+        assert.deepEqual(dx.shape, c.x, label(c));
+        return dx.dataSync() as Float32Array;
+      });
+    await useBackend("cpu");
+    const stock = run(false);
+    const oursCpu = run(true);
+    await useBackend("wasm");
+    const oursWasm = run(true);
+    for (const [name, a] of [["cpu", oursCpu], ["wasm", oursWasm]] as const) {
+      assertAllClose(
+        a,
+        stock,
+        { rtol: 1e-4, atol: 1e-5 * maxAbs(stock) },
+        `dx on ${name}, ${label(c)}`,
+      );
+    }
+  }
 });

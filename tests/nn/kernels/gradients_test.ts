@@ -96,6 +96,62 @@ Deno.test("FusedBatchNorm gradient on rank-2 inputs: wasm matches cpu, dβ match
   assertAllClose(got[4]!, expected, { rtol: 1e-5, atol: 1e-5 }); // float32 sum of 7 N(0,1) values
 });
 
+Deno.test("FusedBatchNorm gradient with parameters of different shapes matches autodiff of the elementwise formula", async () => {
+  // scale of shape [1] beside [C]-shaped mean, variance and offset: the general (non-shared-sum) path.
+  const xs = [3, 4, 5, 6];
+  const c = [6];
+  const data = [
+    normals(31n, sizeOf(xs)),
+    normals(32n, 6, 0.3),
+    normals(33n, 6).map((v) => 0.5 + v * v),
+    normals(34n, 1),
+    normals(35n, 6),
+  ];
+  const shapes = [xs, c, c, [1], c];
+  const r = normals(36n, sizeOf(xs));
+  const run = (
+    f: (
+      x: tf.Tensor,
+      m: tf.Tensor,
+      v: tf.Tensor,
+      g: tf.Tensor,
+      b: tf.Tensor,
+    ) => tf.Tensor,
+  ): Float32Array[] =>
+    tf.tidy(() => {
+      const rt = tf.tensor(r, xs);
+      return tf.grads((
+        x: tf.Tensor,
+        m: tf.Tensor,
+        v: tf.Tensor,
+        g: tf.Tensor,
+        b: tf.Tensor,
+      ) => tf.sum(tf.mul(f(x, m, v, g, b), rt)))(
+        data.map((d, i) => tf.tensor(d, shapes[i]!)),
+      ).map((t) => t.dataSync() as Float32Array);
+    });
+  for (const backend of ["cpu", "wasm"] as const) {
+    await useBackend(backend);
+    const got = run((x, m, v, g, b) => tf.batchNorm(x, m, v, b, g, 1e-3));
+    const ref = run((x, m, v, g, b) =>
+      tf.add(tf.mul(tf.mul(tf.sub(x, m), tf.rsqrt(tf.add(v, 1e-3))), g), b)
+    );
+    for (
+      const [i, name] of ["x", "mean", "variance", "scale", "offset"].entries()
+    ) {
+      assert.equal(
+        got[i]!.length,
+        sizeOf(shapes[i]!),
+        `${backend} d${name} size`,
+      );
+      assertAllClose(got[i]!, ref[i]!, {
+        rtol: 1e-4,
+        atol: 1e-5 * maxAbs(ref[i]!),
+      }, `${backend} d${name}`);
+    }
+  }
+});
+
 interface SecondOrderCase {
   readonly name: string;
   readonly shapes: readonly (readonly number[])[];
