@@ -50,7 +50,7 @@ function merge(cells: readonly CellOutput[]): CellOutput {
  */
 export const nnQuickLimitingDynamics = defineBenchmark({
   id: "nn_quick_limiting_dynamics",
-  version: 1,
+  version: 2,
   title:
     "Network pipeline end to end: MLP on MNIST, speed vs η²trΣ/(S(1−β²)), exponent, Hessian",
   paperRef: "Kunin et al. 2024 §4 (theory.md §4.1, §4.4, §4.5; C15 per run)",

@@ -39,8 +39,15 @@ export interface LanczosOptions {
    * (as `scipy.sparse.linalg.eigsh(which="BE")`).
    */
   readonly which?: "largest" | "both";
-  /** Compute explicit residuals ‖A·y − θ·y‖ with one extra operator application per vector (default true). */
-  readonly explicitResiduals?: boolean;
+  /**
+   * How the reported residuals ‖A·y − θ·y‖ are computed:
+   * - "apply" (default): one extra operator application per returned vector;
+   * - "products": from the stored operator outputs A·q_j of the Lanczos steps, A·y = Σ_j s_j·(A·q_j) by
+   *   linearity — no extra application, but maxIter·dim more float64 values of memory (for expensive
+   *   operators such as Hessian-vector products);
+   * - "recurrence": the free estimates |β_m·s_{m,i}| (assume exact orthogonality; hide operator noise).
+   */
+  readonly residualMethod?: "apply" | "products" | "recurrence";
 }
 
 /** Result of {@linkcode lanczosEigen}. */
@@ -50,15 +57,15 @@ export interface LanczosResult {
   /** Unit Ritz vectors yᵢ (length dim), sign fixed so that the entry of largest magnitude is positive. */
   readonly vectors: Float64Array[];
   /**
-   * Explicit residual norms ‖A·yᵢ − θᵢ·yᵢ‖ (one extra operator application each), or the recurrence estimates
-   * when `explicitResiduals` is false.
+   * Residual norms ‖A·yᵢ − θᵢ·yᵢ‖, computed as `residualMethod` says (by default with one extra operator
+   * application each).
    */
   readonly residuals: Float64Array;
   /** Residual norms from the Lanczos recurrence |β_m·s_{m,i}| (free; exact only in exact arithmetic). */
   readonly ritzEstimates: Float64Array;
   /** Lanczos steps taken (Krylov dimension m). */
   readonly iterations: number;
-  /** Total operator applications (m, plus k for explicit residuals). */
+  /** Total operator applications (m, plus k for residualMethod "apply"). */
   readonly operatorApplications: number;
   /** Whether all wanted pairs met `tol` by the recurrence estimate before maxIter (or m reached dim). */
   readonly converged: boolean;
@@ -125,7 +132,8 @@ function norm(v: Float64Array): number {
  *
  * Convergence is checked after every step from the recurrence residuals |β_m·s_{m,i}| (bottom components of
  * T_m's eigenvectors, O(m²) each). The reported `residuals` are, by default, explicit: ‖A·y − θ·y‖ evaluated
- * with one extra operator application per returned vector, which also catches a noisy (e.g. float32) operator.
+ * with one extra operator application per returned vector, which also catches a noisy (e.g. float32) operator;
+ * `residualMethod: "products"` evaluates the same A·y from the stored A·q_j instead (no extra application).
  *
  * Limitations: a single-vector Krylov space sees one vector per eigenspace, so copies of an exactly repeated
  * eigenvalue are found only after an invariant-subspace breakdown (then a random restart vector orthogonal to
@@ -134,7 +142,7 @@ function norm(v: Float64Array): number {
  *
  * @param op Symmetric operator v ↦ A·v (sync or async); e.g. a Hessian-vector product H·v.
  * @param dim Dimension d of the space (integer ≥ 1).
- * @param options k, rng, maxIter, tol, which, explicitResiduals (see {@linkcode LanczosOptions}).
+ * @param options k, rng, maxIter, tol, which, residualMethod (see {@linkcode LanczosOptions}).
  * @returns Ritz values (descending), unit Ritz vectors, residual norms and operator counts.
  * @throws {RangeError} If k, dim, maxIter or tol are out of range, or the operator returns a non-finite value.
  * @throws {TypeError} If the operator returns an array of the wrong length.
@@ -176,7 +184,13 @@ export async function lanczosEigen(
       `Cannot ${action} as which must be "largest" or "both": current value is ${which}`,
     );
   }
-  const explicit = options.explicitResiduals ?? true;
+  const residualMethod = options.residualMethod ?? "apply";
+  if (!["apply", "products", "recurrence"].includes(residualMethod)) {
+    throw new RangeError(
+      `Cannot ${action} as residualMethod must be "apply", "products" or "recurrence": current value is ${residualMethod}`,
+    );
+  }
+  const products: Float64Array[] = []; // A·q_j, kept for residualMethod "products"
 
   const basis: Float64Array[] = [];
   const alpha: number[] = [];
@@ -192,6 +206,7 @@ export async function lanczosEigen(
     basis.push(q);
     const w = await apply(op, q, dim);
     applications++;
+    if (residualMethod === "products") products.push(w.slice());
     const a = dot(w, q);
     alpha.push(a);
     reorthogonalise(w, basis);
@@ -249,6 +264,7 @@ export async function lanczosEigen(
   const idx = wantedIndices(m, k, which);
   const values = new Float64Array(k);
   const vectors: Float64Array[] = [];
+  const fromProducts: Float64Array[] = []; // A·y_r by linearity
   const ritzEstimates = new Float64Array(k);
   for (let r = 0; r < k; r++) {
     const j = idx[r]!;
@@ -269,14 +285,26 @@ export async function lanczosEigen(
     const f = (big < 0 ? -1 : 1) / yn;
     for (let p = 0; p < dim; p++) y[p] = y[p]! * f;
     vectors.push(y);
+    if (residualMethod === "products") {
+      const ay = new Float64Array(dim);
+      for (let i = 0; i < m; i++) {
+        const c = s[i]! * f;
+        const w = products[i]!;
+        for (let p = 0; p < dim; p++) ay[p] = ay[p]! + c * w[p]!;
+      }
+      fromProducts.push(ay);
+    }
   }
   let residuals = ritzEstimates;
-  if (explicit) {
+  if (residualMethod !== "recurrence") {
     residuals = new Float64Array(k);
     for (let r = 0; r < k; r++) {
       const y = vectors[r]!;
-      const ay = await apply(op, y, dim);
-      applications++;
+      let ay = fromProducts[r];
+      if (ay === undefined) {
+        ay = await apply(op, y, dim);
+        applications++;
+      }
       let s = 0;
       for (let p = 0; p < dim; p++) {
         const diff = ay[p]! - values[r]! * y[p]!;

@@ -90,7 +90,8 @@ export const HESSIAN_METRICS: Readonly<Record<string, MetricSpec>> = {
     unit: "1",
     better: "lower",
     kind: "accuracy",
-    description: "max over the k pairs of ‖H·u − λu‖/|λ₁| (explicit residuals)",
+    description:
+      "max over the k pairs of ‖H·u − λu‖/|λ₁| (H·u from the stored Lanczos HVPs, not the recurrence estimate)",
   },
   hessianTrace: {
     unit: "1",

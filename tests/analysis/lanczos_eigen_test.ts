@@ -191,10 +191,53 @@ Deno.test("lanczosEigen() explicit residuals expose a noisy operator that the re
     k: 2,
     rng: Rng.fromSeed(14n),
     tol: 1e-4,
-    explicitResiduals: false,
+    residualMethod: "recurrence",
   });
   assert.deepEqual(noExplicit.residuals, noExplicit.ritzEstimates);
   assert.equal(noExplicit.operatorApplications, noExplicit.iterations);
+  // From the stored products: the same noise level, without extra applications.
+  const stored = await lanczosEigen(noisy, dim, {
+    k: 2,
+    rng: Rng.fromSeed(14n),
+    tol: 1e-4,
+    residualMethod: "products",
+  });
+  assert.equal(stored.operatorApplications, stored.iterations);
+  for (let j = 0; j < 2; j++) {
+    assert.ok(stored.residuals[j]! > 1e-7 && stored.residuals[j]! < 1e-3);
+  }
+});
+
+Deno.test("lanczosEigen() residuals from stored products equal those of fresh applications for an exact operator", async () => {
+  const dim = 60;
+  const a = randomSymmetric(Rng.fromSeed(21n), dim);
+  // tol 0 and maxIter 20 < dim: the Ritz pairs are not converged, so the residuals are far from zero.
+  const options = { k: 4, rng: Rng.fromSeed(22n), tol: 0, maxIter: 20 };
+  const fresh = await lanczosEigen(op(a), dim, { ...options });
+  const stored = await lanczosEigen(op(a), dim, {
+    ...options,
+    rng: Rng.fromSeed(22n),
+    residualMethod: "products",
+  });
+  assert.equal(fresh.operatorApplications, 20 + 4);
+  assert.equal(stored.operatorApplications, 20);
+  assert.deepEqual(stored.values, fresh.values);
+  for (let j = 0; j < 4; j++) {
+    assert.ok(fresh.residuals[j]! > 1e-3, `${fresh.residuals[j]}`);
+    assert.ok(
+      Math.abs(stored.residuals[j]! - fresh.residuals[j]!) <=
+        1e-10 * fresh.residuals[j]!,
+      `${stored.residuals[j]} vs ${fresh.residuals[j]}`,
+    );
+  }
+  await assert.rejects(
+    lanczosEigen(op(a), dim, {
+      k: 1,
+      rng: Rng.fromSeed(1n),
+      residualMethod: "both" as "apply",
+    }),
+    RangeError,
+  );
 });
 
 Deno.test("lanczosEigen() handles a zero operator and dim = 1", async () => {
