@@ -5,7 +5,9 @@ import { oneHot } from "../src/data/one_hot.ts";
 import { padImages } from "../src/data/pad_images.ts";
 import { loadImageDataset } from "../src/io/datasets.ts";
 import { type LossData, NetworkHessian } from "../src/nn/hessian.ts";
-import { createResNet18 } from "../src/nn/models/resnet18.ts";
+import { flattenParams } from "../src/nn/flatten_params.ts";
+import { createModel, type ModelSpec } from "../src/nn/parallel/model_spec.ts";
+import { ParallelHessian } from "../src/nn/parallel/parallel_hessian.ts";
 import type { Network } from "../src/nn/models/network.ts";
 import { Rng } from "../src/random/rng.ts";
 import { activeBackend, withBackend } from "../src/nn/training_cost.ts";
@@ -13,28 +15,37 @@ import { activeBackend, withBackend } from "../src/nn/training_cost.ts";
 /** Target of the full cell: top-10 eigenpairs within 10 minutes on 2 cores. */
 const TARGET_SECONDS = 600;
 
+function spec(width: number): ModelSpec {
+  return {
+    kind: "resnet18",
+    width,
+    inChannels: 1,
+    numClasses: 10,
+    stem: "small",
+    imageSize: 32,
+  };
+}
+
 function buildNet(width: number, seed: bigint): Network {
-  return createResNet18(
-    { width, inChannels: 1, numClasses: 10, stem: "small", imageSize: 32 },
-    Rng.fromSeed(seed),
-  );
+  return createModel(spec(width), Rng.fromSeed(seed));
 }
 
 /**
  * Cost of the Hessian analysis: top-k eigenpairs by Lanczos (full reorthogonalisation, tolerance 1e-4,
- * explicit residuals) of the cross-entropy Hessian of a ResNet-18 (small stem, BatchNorm in evaluation mode) on
- * the first N MNIST training images padded to 32×32, at the initial weights. Records wall time, HVP count and
- * seconds per HVP on the active backend, and a peer HVP on the tfjs cpu backend (time, and the relative
- * difference of the two products as a cross-backend check).
+ * residuals ‖Hu − λu‖ from the stored HVPs) of the cross-entropy Hessian of a ResNet-18 (small stem, BatchNorm
+ * in evaluation mode) on the first N MNIST training images padded to 32×32, at the initial weights, with the
+ * HVPs split over `workers` wasm SIMD Workers ({@linkcode ParallelHessian}). Records wall time, HVP count and
+ * seconds per HVP, and a peer HVP in this process on the active backend and on the tfjs cpu backend (time, and
+ * the relative difference of the two products as a cross-backend check).
  */
 export const hessianTopkTime = defineBenchmark({
   id: "hessian_topk_time",
-  version: 1,
+  version: 2,
   title: "Cost of top-k Hessian eigenpairs (Lanczos) for ResNet-18 on MNIST",
   paperRef:
     "theory.md §4.5 (notebook recipe: top-30 eigenpairs from 40k ImageNet images)",
-  grid: { width: [16], images: [1000], k: [10] },
-  quickGrid: { width: [4], images: [16], k: [2] },
+  grid: { width: [16], images: [1000], k: [10], workers: [2] },
+  quickGrid: { width: [4], images: [16], k: [2], workers: [2] },
   metrics: {
     lanczosSeconds: {
       unit: "s",
@@ -55,7 +66,7 @@ export const hessianTopkTime = defineBenchmark({
       better: "lower",
       kind: "accuracy",
       description:
-        "HVPs Lanczos needed (Krylov steps until every wanted Ritz pair met tol, plus k residuals)",
+        "HVPs Lanczos needed (Krylov steps until every wanted Ritz pair met tol; residuals come from the stored products)",
     },
     lambdaMax: {
       unit: "1",
@@ -96,6 +107,7 @@ export const hessianTopkTime = defineBenchmark({
     const width = Number(params.width);
     const images = Number(params.images);
     const k = Number(params.k);
+    const workers = Number(params.workers);
     const ds = padImages(
       await loadImageDataset("mnist", { split: "train", limit: images }),
       2,
@@ -112,17 +124,31 @@ export const hessianTopkTime = defineBenchmark({
     let maxRes = NaN;
     let dim = 0;
     let iterations = 0;
+    // Workers run wasm SIMD; on another active backend (--backend cpu) the products stay in this process.
+    const parallel = activeBackend() === "wasm" && workers > 1;
     {
       const net = buildNet(width, BigInt(weightsSeed));
-      const h = new NetworkHessian(net, data, { batchSize: 50 });
+      const h = parallel
+        ? await ParallelHessian.create(
+          spec(width),
+          {
+            params: flattenParams(net.params),
+            buffers: flattenParams(net.buffers),
+          },
+          data,
+          { workers, batchSize: 50 },
+        )
+        : new NetworkHessian(net, data, { batchSize: 50 });
+      const op = (x: ArrayLike<number>) => h.hvp(x);
       try {
         dim = h.dim;
-        h.hvp(new Float64Array(h.dim)); // warm-up: kernel compilation, allocations (not timed)
+        await op(new Float64Array(h.dim)); // warm-up: kernel compilation, allocations (not timed)
         const t0 = ctx.now();
-        const r = await lanczosEigen((x) => h.hvp(x), h.dim, {
+        const r = await lanczosEigen(op, h.dim, {
           k,
           rng: ctx.rng,
           tol: 1e-4,
+          residualMethod: "products",
         });
         lanczosMs = ctx.now() - t0;
         hvps = r.operatorApplications;
@@ -130,7 +156,8 @@ export const hessianTopkTime = defineBenchmark({
         lambdaMax = r.values[0]!;
         maxRes = Math.max(...r.residuals) / Math.abs(lambdaMax);
       } finally {
-        h.dispose();
+        if (h instanceof ParallelHessian) h.terminate();
+        else h.dispose();
         net.dispose();
       }
     }
@@ -183,8 +210,12 @@ export const hessianTopkTime = defineBenchmark({
       notes: [
         `ResNet-18 width ${width}, small stem, d = ${dim} parameters, initial weights (seeded); H of the mean ` +
         `cross-entropy over the first ${images} MNIST training images padded to 32×32 (standard normalisation), ` +
-        `BatchNorm in evaluation mode, HVPs in batches of 50 (reverse-over-reverse, float32); Lanczos k = ${k}, ` +
-        `tol 1e-4, ${iterations} Krylov steps + ${k} residual HVPs; one untimed warm-up HVP; backend ${activeBackend()}; ` +
+        `BatchNorm in evaluation mode, HVPs in batches of 50 (reverse-over-reverse, float32) ${
+          parallel
+            ? `split over ${workers} wasm SIMD Workers (contiguous shards)`
+            : `in this process`
+        }; Lanczos k = ${k}, ` +
+        `tol 1e-4, ${iterations} Krylov steps, residuals from the stored HVPs; one untimed warm-up HVP; backend ${activeBackend()}; ` +
         `cpu peer: one HVP on the first ${peerImages} images (the cpu backend is too slow for the whole subset). ` +
         `Target ≤ ${TARGET_SECONDS} s for the full cell (k = 10, width 16, 1000 images).`,
       ],

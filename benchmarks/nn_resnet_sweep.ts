@@ -22,6 +22,7 @@ import {
   SPEED_METRICS,
   speedCell,
 } from "../src/nn/trajectory_cells.ts";
+import { activeBackend } from "../src/nn/training_cost.ts";
 import { deriveSeed } from "../src/random/derive_seed.ts";
 import { Rng } from "../src/random/rng.ts";
 
@@ -110,6 +111,10 @@ function analyse(name: string, quick: boolean): Promise<TrajectoryAnalysis> {
           hutchinsonSamples: quick ? 0 : 4,
           lanczosMaxIter: quick ? 6 : 30,
           bootstrapResamples: quick ? 200 : 1000,
+          // HVPs on 2 wasm SIMD Workers (the trajectories were made with wasm SIMD too).
+          ...(activeBackend() === "wasm"
+            ? { hvpWorkers: { spec: prepared.manifest.model, workers: 2 } }
+            : {}),
         });
       } finally {
         prepared.dispose();
@@ -142,7 +147,7 @@ function sweepGrid(quick: boolean): ParamGrid {
  */
 export const nnResnetSweep = defineBenchmark({
   id: "nn_resnet_sweep",
-  version: 1,
+  version: 2,
   title:
     "ResNet-18 trajectory sweep: speed vs η²trΣ/(S(1−β²)), collapse, exponents, Hessian",
   paperRef: "Kunin et al. 2024 §4–5 (theory.md §4.1–4.5, §5.3–5.4; C15, C16)",

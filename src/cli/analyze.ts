@@ -64,6 +64,8 @@ OPTIONS:
   --window <a:b>            exponent fit window in steps (default the last two thirds of the run)
   --seed <n>                seed of the Lanczos start, probes and bootstrap (default 1)
   --backend <name>          tfjs backend: wasm (SIMD, default), wasm-nosimd, cpu
+  --workers <n>             wasm SIMD Workers sharing the Hessian-vector products, 1..64 (default 2; wasm
+                            backend only — other backends compute them in this process)
   --out <file>              results file to create; must not exist (default results/runs/<run id>.json)
   --eigenvectors-out <f>    also write the top-k Hessian eigenvectors at θ₀ as float32 .npy [k, P] (one
                             trajectory only; must not exist) and print their eigenvalues — the
@@ -87,6 +89,7 @@ export interface AnalyzeArgs {
   readonly backend: BackendName;
   readonly out: string | undefined;
   readonly eigenvectorsOut: string | undefined;
+  readonly workers: number;
 }
 
 /**
@@ -124,6 +127,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
         backend: { type: "string" },
         out: { type: "string" },
         "eigenvectors-out": { type: "string" },
+        workers: { type: "string" },
       },
     });
   } catch (e) {
@@ -188,6 +192,9 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     backend: backend as BackendName,
     out: v.out,
     eigenvectorsOut,
+    workers: v.workers === undefined
+      ? 2
+      : parsePositiveInt("--workers", v.workers, 64),
   };
 }
 
@@ -339,6 +346,11 @@ export async function main(argv: readonly string[]): Promise<number> {
           rng: Rng.fromSeed(deriveSeed(args.seed, ["analyze", names[i]!])),
           now: () => performance.now(),
           ...(args.window !== undefined ? { exponentWindow: args.window } : {}),
+          ...(args.backend === "wasm" && args.workers > 1
+            ? {
+              hvpWorkers: { spec: p.manifest.model, workers: args.workers },
+            }
+            : {}),
         });
         memo.set(i, m);
       }
@@ -369,7 +381,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
       log(
         `${args.eigenvectorsOut}: ${h.vectors.length} eigenvectors at θ₀; --eigenvalues ${
-          h.values.map((x) => x.toPrecision(7)).join(",")
+          Array.from(h.values, (x) => x.toPrecision(7)).join(",")
         }`,
       );
     }

@@ -1,7 +1,7 @@
 /**
  * Analysis of one SGD trajectory of a network around its start point (theory.md §4): speed plateau vs the
  * prediction η²·tr Σ/(S(1−β²)) with tr Σ from per-example gradients, the anomalous exponent c of
- * ‖θ_k − θ₀‖² ∝ k^c with a bootstrap interval, the top-k Hessian eigenpairs by Lanczos with explicit
+ * ‖θ_k − θ₀‖² ∝ k^c with a bootstrap interval, the top-k Hessian eigenpairs by Lanczos with
  * residuals and a Hutchinson trace, and projections of the checkpoints on the eigenvectors (isotropy,
  * velocity variance vs λᵢ, phase portraits, oscillation frequency). No file access: the caller hands in the
  * network at θ₀, the data subset, the per-step lean statistics and a checkpoint loader.
@@ -38,6 +38,8 @@ import type { Rng } from "../random/rng.ts";
 import { flattenParams } from "./flatten_params.ts";
 import { type LossData, NetworkHessian } from "./hessian.ts";
 import type { Network } from "./models/network.ts";
+import { ParallelHessian } from "./parallel/parallel_hessian.ts";
+import type { ModelSpec } from "./parallel/model_spec.ts";
 
 /** Hyperparameters of the constant-η continuation. */
 export interface RunHyperparameters {
@@ -121,6 +123,11 @@ export interface TrajectoryAnalysisOptions {
   readonly exponentWindow?: readonly [number, number];
   /** Bootstrap resamples (default 1000). */
   readonly bootstrapResamples?: number;
+  /**
+   * Split the Lanczos and Hutchinson HVPs over this many wasm SIMD Workers ({@linkcode ParallelHessian}),
+   * each building `spec` at the network's current state; default: all in this process.
+   */
+  readonly hvpWorkers?: { readonly spec: ModelSpec; readonly workers: number };
 }
 
 /** Speed part of a {@linkcode TrajectoryAnalysis}. */
@@ -385,13 +392,31 @@ export async function analyzeTrajectory(
   let hessian: HessianAnalysis;
   let sigma: ReturnType<NetworkHessian["noiseCovTrace"]>;
   let traceSigmaEnd = NaN;
+  const pool = options.hvpWorkers === undefined
+    ? null
+    : await ParallelHessian.create(
+      options.hvpWorkers.spec,
+      {
+        params: flattenParams(input.net.params),
+        buffers: flattenParams(input.net.buffers),
+      },
+      input.data,
+      {
+        workers: Math.min(options.hvpWorkers.workers, input.data.count),
+        batchSize: options.hessianBatchSize ??
+          (input.net.inputShape.length === 3 ? 50 : 250),
+      },
+    );
+  const op = (v: Float64Array) => pool === null ? hess.hvp(v) : pool.hvp(v);
   try {
     const loss = hess.loss();
     const t0 = now();
-    const lz = await lanczosEigen((v) => hess.hvp(v), hess.dim, {
+    const lz = await lanczosEigen(op, hess.dim, {
       k: Math.min(options.hessianK, hess.dim),
       rng,
       tol: options.lanczosTol ?? 1e-4,
+      // ‖H·u − λu‖ from the stored HVPs (H·u = Σ s_j·H·q_j): no extra pass over the data per pair.
+      residualMethod: "products",
       ...(options.lanczosMaxIter !== undefined
         ? { maxIter: Math.min(options.lanczosMaxIter, hess.dim) }
         : {}),
@@ -400,7 +425,7 @@ export async function analyzeTrajectory(
     const samples = options.hutchinsonSamples ?? 10;
     const t1 = now();
     const trace = samples > 0
-      ? await hutchinsonTrace((v) => hess.hvp(v), hess.dim, { samples, rng })
+      ? await hutchinsonTrace(op, hess.dim, { samples, rng })
       : null;
     const traceMs = now() - t1;
     hessian = {
@@ -425,12 +450,15 @@ export async function analyzeTrajectory(
     }
   } finally {
     hess.dispose();
+    pool?.terminate();
   }
   notes.push(
     `Hessian H = ∇² of the mean softmax cross-entropy over the first ${hessian.examples} training examples ` +
       `at θ₀ (continuation step 0), BatchNorm in evaluation mode (running statistics), weight decay not included ` +
-      `(H of L_λ is H + λI); float32 tfjs HVPs (reverse-over-reverse), d = ${hessian.dim}; Lanczos with full ` +
-      `reorthogonalisation, ${hessian.iterations} steps, explicit residuals ‖H·u − λu‖; Hutchinson ` +
+      `(H of L_λ is H + λI); float32 tfjs HVPs (reverse-over-reverse${
+        pool === null ? "" : `, split over ${pool.workers} wasm SIMD Workers`
+      }), d = ${hessian.dim}; Lanczos with full ` +
+      `reorthogonalisation, ${hessian.iterations} steps, residuals ‖H·u − λu‖ with H·u from the stored HVPs; Hutchinson ` +
       `${
         hessian.trace
           ? `${hessian.trace.values.length} Rademacher probes`

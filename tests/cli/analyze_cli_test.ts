@@ -236,6 +236,12 @@ Deno.test("analyze rejects bad input with one line naming the file, exit 2 and n
           ["--hessian-k", "0"],
           /invalid --hessian-k "0"/,
         ],
+        [
+          "bad --workers",
+          async () => {},
+          ["--workers", "65"],
+          /invalid --workers "65"/,
+        ],
       ];
     for (const [name, corrupt, extra, pattern] of cases) {
       await t.step(name, async () => {

@@ -22,3 +22,4 @@
 export * from "./model_spec.ts";
 export * from "./data_parallel_sgd.ts";
 export * from "./training_flops.ts";
+export * from "./parallel_hessian.ts";
