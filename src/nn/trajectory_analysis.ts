@@ -204,11 +204,19 @@ export interface HessianAnalysis {
 
 /** Projection part of a {@linkcode TrajectoryAnalysis}. */
 export interface ProjectionAnalysis {
-  /** Checkpoint steps used. */
+  /**
+   * Where the series come from: "steps" — the generator's per-step projections on its stored directions
+   * (velocities uᵢᵀb_k = uᵢᵀ(θ_{k−1} − θ_k)/η, exact for the SGD update θ_k = θ_{k−1} − ηb_k; b₀ = 0); or
+   * "checkpoints" — the saved checkpoints projected on this analysis's Hessian eigenvectors.
+   */
+  readonly source: "steps" | "checkpoints";
+  /** Eigenvalues of the directions uᵢ (the stored ones for "steps", this analysis's Ritz values otherwise). */
+  readonly eigenvalues: readonly number[];
+  /** Steps of the series (every step for "steps", the checkpoint steps otherwise). */
   readonly steps: readonly number[];
-  /** uᵢᵀ(θ_k − θ₀) per mode i, over the checkpoints. */
+  /** uᵢᵀ(θ_k − θ₀) per mode i. */
   readonly positions: Float64Array[];
-  /** uᵢᵀb_k per mode i, over the checkpoints. */
+  /** uᵢᵀb_k per mode i. */
   readonly velocities: Float64Array[];
   /** Index of the first checkpoint of the stationary tail (step ≥ K/2). */
   readonly tailStart: number;
@@ -628,32 +636,50 @@ export async function analyzeTrajectory(
 
   // --- Projections -------------------------------------------------------------------------------------
   let projections: ProjectionAnalysis | null = null;
-  const ckSteps = input.checkpointSteps.filter((s) => s <= lastStep + 1);
+  const sp = input.stepProjections;
+  const perStep = sp !== undefined && sp.series.length > 0;
+  const ckSteps = perStep
+    ? Array.from({ length: K }, (_, i) => stepCol[i]!)
+    : input.checkpointSteps.filter((s) => s <= lastStep + 1);
   if (ckSteps.length >= 2) {
-    const k = hessian.values.length;
-    const positions = Array.from(
-      { length: k },
-      () => new Float64Array(ckSteps.length),
-    );
-    const velocities = Array.from(
-      { length: k },
-      () => new Float64Array(ckSteps.length),
-    );
-    const delta = new Float64Array(theta0.length);
-    for (let c = 0; c < ckSteps.length; c++) {
-      const { theta, buffer } = await input.loadCheckpoint(ckSteps[c]!);
-      if (theta.length !== theta0.length || buffer.length !== theta0.length) {
-        throw new TypeError(
-          `Cannot project checkpoint ${
-            ckSteps[c]
-          } as it has ${theta.length} parameters and ${buffer.length} buffer values, expected ${theta0.length}`,
-        );
-      }
-      for (let i = 0; i < delta.length; i++) delta[i] = theta[i]! - theta0[i]!;
-      for (let m = 0; m < k; m++) {
-        const u = hessian.vectors[m]!;
-        positions[m]![c] = dot(u, delta);
-        velocities[m]![c] = dot(u, buffer);
+    const eigenvalues = perStep ? [...sp!.eigenvalues] : [...hessian.values];
+    const k = eigenvalues.length;
+    let positions: Float64Array[];
+    let velocities: Float64Array[];
+    if (perStep) {
+      positions = sp!.series.map((x) => Float64Array.from(x.subarray(0, K)));
+      velocities = positions.map((x) =>
+        x.map((v, i) => (i === 0 ? 0 : (x[i - 1]! - v) / eta))
+      );
+    } else {
+      positions = Array.from(
+        { length: k },
+        () => new Float64Array(ckSteps.length),
+      );
+      velocities = Array.from(
+        { length: k },
+        () => new Float64Array(ckSteps.length),
+      );
+      const delta = new Float64Array(theta0.length);
+      for (let c = 0; c < ckSteps.length; c++) {
+        const { theta, buffer } = await input.loadCheckpoint(ckSteps[c]!);
+        if (
+          theta.length !== theta0.length || buffer.length !== theta0.length
+        ) {
+          throw new TypeError(
+            `Cannot project checkpoint ${
+              ckSteps[c]
+            } as it has ${theta.length} parameters and ${buffer.length} buffer values, expected ${theta0.length}`,
+          );
+        }
+        for (let i = 0; i < delta.length; i++) {
+          delta[i] = theta[i]! - theta0[i]!;
+        }
+        for (let m = 0; m < k; m++) {
+          const u = hessian.vectors[m]!;
+          positions[m]![c] = dot(u, delta);
+          velocities[m]![c] = dot(u, buffer);
+        }
       }
     }
     const tailStart = Math.max(
@@ -672,7 +698,7 @@ export async function analyzeTrajectory(
       velVar = Float64Array.from(velocities, (v) => variance(v, tailStart));
       const pos: number[] = [];
       const lam: number[] = [];
-      hessian.values.forEach((l, i) => {
+      eigenvalues.forEach((l, i) => {
         if (l > 0 && velVar![i]! > 0) {
           pos.push(velVar![i]!);
           lam.push(l);
@@ -685,7 +711,7 @@ export async function analyzeTrajectory(
     }
     const run = longestUniformRun(ckSteps);
     const useFft = run !== null && run[2] >= 16;
-    const oscillation = Array.from(hessian.values, (l, m) => {
+    const oscillation = eigenvalues.map((l, m) => {
       const prediction = l + weightDecay > 0
         ? oscillationPrediction(l, { eta, beta, weightDecay })
         : null;
@@ -701,11 +727,10 @@ export async function analyzeTrajectory(
       return { prediction, measuredFrequency: measured };
     });
     let stepOscillation: ProjectionAnalysis["stepOscillation"] = null;
-    const sp = input.stepProjections;
-    if (sp !== undefined && sp.series.length > 0) {
+    if (perStep) {
       const from = Math.floor(K / 2);
-      stepOscillation = sp.series.map((series, i) => {
-        const l = sp.eigenvalues[i]!;
+      stepOscillation = sp!.series.map((series, i) => {
+        const l = sp!.eigenvalues[i]!;
         let measured: number | null = null;
         try {
           measured = meanFrequency(series.subarray(from, K), eta);
@@ -721,7 +746,9 @@ export async function analyzeTrajectory(
         };
       });
       notes.push(
-        `Oscillation (per-step projections of the generator on ${sp.series.length} directions): amplitude-weighted ` +
+        `Oscillation (per-step projections of the generator on ${
+          sp!.series.length
+        } directions): amplitude-weighted ` +
           `mean rfft frequency of vᵢᵀ(θ_k − θ₀) over steps [${from}, ${
             K - 1
           }] (cycles per unit time t = ηk) vs ` +
@@ -729,6 +756,8 @@ export async function analyzeTrajectory(
       );
     }
     projections = {
+      source: perStep ? "steps" : "checkpoints",
+      eigenvalues,
       stepOscillation,
       steps: ckSteps,
       positions,
@@ -742,8 +771,12 @@ export async function analyzeTrajectory(
       uniformSegment: run === null ? null : [ckSteps[run[0]]!, run[1], run[2]],
     };
     notes.push(
-      `Projections uᵢᵀ(θ_k − θ₀) and uᵢᵀb_k on the ${k} Hessian eigenvectors at ${ckSteps.length} checkpoints; ` +
-        `variances over the ${tailCount} checkpoints with k ≥ K/2 (tail); ` +
+      (perStep
+        ? `Projections uᵢᵀ(θ_k − θ₀) at every step on the generator's ${k} stored directions (Hessian ` +
+          `eigenvectors at θ₀ with the manifest's eigenvalues) and uᵢᵀb_k = uᵢᵀ(θ_{k−1} − θ_k)/η; ` +
+          `variances over the ${tailCount} steps with k ≥ K/2 (tail); `
+        : `Projections uᵢᵀ(θ_k − θ₀) and uᵢᵀb_k on the ${k} Hessian eigenvectors at ${ckSteps.length} checkpoints; ` +
+          `variances over the ${tailCount} checkpoints with k ≥ K/2 (tail); `) +
         (useFft
           ? `oscillation frequency = amplitude-weighted mean rfft frequency (cycles per unit time t = ηk) of the position ` +
             `projection over ${run![2]} checkpoints spaced ${

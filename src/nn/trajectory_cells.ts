@@ -554,13 +554,13 @@ export function projectionsCell(a: TrajectoryAnalysis): CellOutput {
     {
       id: "phase_u1",
       title: `Phase portrait along u₁ (λ₁ = ${
-        a.hessian.values[0]!.toPrecision(4)
+        p.eigenvalues[0]!.toPrecision(4)
       }), ${a.name}`,
       xLabel: "u₁ᵀ(θ_k − θ₀)",
       yLabel: "u₁ᵀb_k",
       type: "scatter",
       lines: [{
-        label: "checkpoints",
+        label: p.source === "steps" ? "steps" : "checkpoints",
         role: "measured",
         x: Array.from(p.positions[0]!),
         y: Array.from(p.velocities[0]!),
@@ -569,13 +569,13 @@ export function projectionsCell(a: TrajectoryAnalysis): CellOutput {
     {
       id: "phase_uk",
       title: `Phase portrait along u_${k} (λ = ${
-        a.hessian.values[last]!.toPrecision(4)
+        p.eigenvalues[last]!.toPrecision(4)
       }), ${a.name}`,
       xLabel: `u_${k}ᵀ(θ_k − θ₀)`,
       yLabel: `u_${k}ᵀb_k`,
       type: "scatter",
       lines: [{
-        label: "checkpoints",
+        label: p.source === "steps" ? "steps" : "checkpoints",
         role: "measured",
         x: Array.from(p.positions[last]!),
         y: Array.from(p.velocities[last]!),
@@ -588,7 +588,7 @@ export function projectionsCell(a: TrajectoryAnalysis): CellOutput {
       yLabel: `u_${k}ᵀ(θ_k − θ₀)`,
       type: "scatter",
       lines: [{
-        label: "checkpoints",
+        label: p.source === "steps" ? "steps" : "checkpoints",
         role: "measured",
         x: Array.from(p.positions[0]!),
         y: Array.from(p.positions[last]!),
@@ -601,7 +601,7 @@ export function projectionsCell(a: TrajectoryAnalysis): CellOutput {
       yLabel: `u_${k}ᵀb_k`,
       type: "scatter",
       lines: [{
-        label: "checkpoints",
+        label: p.source === "steps" ? "steps" : "checkpoints",
         role: "measured",
         x: Array.from(p.velocities[0]!),
         y: Array.from(p.velocities[last]!),
@@ -612,7 +612,7 @@ export function projectionsCell(a: TrajectoryAnalysis): CellOutput {
     const xs: number[] = [];
     const ys: number[] = [];
     const pv: number[] = [];
-    a.hessian.values.forEach((l, i) => {
+    p.eigenvalues.forEach((l, i) => {
       if (l > 0 && p.velocityVariances![i]! > 0) {
         xs.push(l);
         ys.push(p.velocityVariances![i]!);
@@ -639,7 +639,7 @@ export function projectionsCell(a: TrajectoryAnalysis): CellOutput {
   const fm: number[] = [];
   const fp: number[] = [];
   const osc = p.stepOscillation ??
-    p.oscillation.map((o, i) => ({ ...o, eigenvalue: a.hessian.values[i]! }));
+    p.oscillation.map((o, i) => ({ ...o, eigenvalue: p.eigenvalues[i]! }));
   for (const o of osc) {
     if (o.measuredFrequency !== null) {
       fx.push(o.eigenvalue);

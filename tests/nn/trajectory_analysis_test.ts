@@ -210,3 +210,87 @@ Deno.test("runContinuation() lean columns agree with its checkpoints and with η
   }
   net.dispose();
 });
+
+Deno.test("analyzeTrajectory() takes projections from the generator's per-step series: b_k from the SGD update, tail variances, slope", async () => {
+  const rng = Rng.fromSeed(5n);
+  const net = createMlp({ inputShape: [IN], hidden: [], numClasses: K }, rng);
+  const x = Float32Array.from({ length: N * IN }, () => rng.normal());
+  const y = new Float32Array(N * K);
+  for (let i = 0; i < N; i++) y[i * K + rng.int(K)] = 1;
+  const steps = 200;
+  const eta = 0.01;
+  const stepCol = Float64Array.from({ length: steps }, (_, k) => k);
+  const lean = new Map([
+    ["step", stepCol],
+    ["dispSq", Float64Array.from(stepCol, (k) => k + 1)],
+    ["stepSq", Float64Array.from(stepCol, () => 1e-6)],
+  ]);
+  // Two directions with known buffers b_k (b_0 = 0 after the reset) and positions from θ_k = θ_{k−1} − ηb_k.
+  const amp = [2, 0.5];
+  const buffers = amp.map((a, i) =>
+    Float64Array.from(
+      stepCol,
+      (k) => (k === 0 ? 0 : a * Math.cos((0.2 + 0.1 * i) * k)),
+    )
+  );
+  const series = buffers.map((b) => {
+    const p = new Float64Array(steps);
+    for (let k = 1; k < steps; k++) p[k] = p[k - 1]! - eta * b[k]!;
+    return p;
+  });
+  const a = await analyzeTrajectory({
+    name: "per-step",
+    hyperparameters: { eta, beta: 0.9, batchSize: 5, weightDecay: 1e-3 },
+    datasetSize: N,
+    sampling: "with-replacement",
+    lean,
+    net,
+    data: { x, y, count: N },
+    checkpointSteps: [0],
+    loadCheckpoint: () => {
+      throw new Error("per-step projections need no checkpoint");
+    },
+    stepProjections: { eigenvalues: [3, 1], series },
+  }, {
+    hessianK: 1,
+    rng: Rng.fromSeed(3n),
+    now: () => 0,
+    hutchinsonSamples: 0,
+  });
+  const p = a.projections!;
+  assert.equal(p.source, "steps");
+  assert.deepEqual(p.eigenvalues, [3, 1]);
+  assert.equal(p.steps.length, steps);
+  for (let i = 0; i < 2; i++) {
+    for (let k = 0; k < steps; k++) {
+      assertClose(
+        p.velocities[i]![k]!,
+        buffers[i]![k]!,
+        { atol: 1e-9 },
+        `b_${k}`,
+      );
+      assert.equal(p.positions[i]![k], series[i]![k]);
+    }
+  }
+  // Independent route: tail k ≥ (K−1)/2, variances by plain sums (the normalisation cancels in the ratios).
+  const tailVar = (v: Float64Array) => {
+    const t = v.subarray(100);
+    const m = t.reduce((s, q) => s + q, 0) / t.length;
+    return t.reduce((s, q) => s + (q - m) ** 2, 0);
+  };
+  const pv = series.map(tailVar);
+  const bv = buffers.map(tailVar);
+  assertClose(
+    p.isotropyRatio!,
+    Math.max(...pv) / Math.min(...pv),
+    { rtol: 1e-9 },
+    "isotropy",
+  );
+  assertClose(
+    p.velocitySlope!.slope,
+    Math.log(bv[0]! / bv[1]!) / Math.log(3),
+    { rtol: 1e-9 },
+    "slope",
+  );
+  net.dispose();
+});
