@@ -23,6 +23,7 @@ import {
   speedCell,
 } from "../src/nn/trajectory_cells.ts";
 import { activeBackend } from "../src/nn/training_cost.ts";
+import { lossPlateau } from "../src/analysis/loss_plateau.ts";
 import { deriveSeed } from "../src/random/derive_seed.ts";
 import { Rng } from "../src/random/rng.ts";
 
@@ -53,7 +54,58 @@ function discoverFixtures(): string[] {
   return names.sort();
 }
 
+/** Did the loss stop falling? Last 10 % of each phase vs the 10 % before (`lossPlateau`). */
+const PLATEAU_METRICS: Readonly<Record<string, MetricSpec>> = {
+  pretrainLossEnd: {
+    unit: "1",
+    better: "none",
+    kind: "accuracy",
+    description:
+      "Mean batch loss over the last 10 % of pretraining (null when the fixture records no pretraining losses)",
+  },
+  pretrainLossChange: {
+    unit: "1",
+    better: "none",
+    kind: "accuracy",
+    description:
+      "Relative change of the mean batch loss between the last two tenths of pretraining (≈ 0 on a plateau)",
+  },
+  continuationLossChange: {
+    unit: "1",
+    better: "none",
+    kind: "accuracy",
+    description:
+      "Relative change of the mean batch loss between the last two tenths of the continuation (≈ 0 in the limiting regime)",
+  },
+};
+
+function plateauCell(run: AnalysedRun): CellOutput {
+  const pre = run.pretrainLoss === null ? null : lossPlateau(run.pretrainLoss);
+  const cont = lossPlateau(run.continuationLoss);
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  return {
+    metrics: {
+      pretrainLossEnd: { value: pre?.last ?? NaN },
+      pretrainLossChange: { value: pre?.relativeChange ?? NaN },
+      continuationLossChange: { value: cont.relativeChange },
+    },
+    notes: [
+      (pre === null
+        ? "Pretraining losses: not recorded in this fixture. "
+        : `Pretraining: mean batch loss ${pre.previous.toPrecision(4)} → ${
+          pre.last.toPrecision(4)
+        } over the last two tenths (${pre.window} steps each; ${
+          pct(pre.relativeChange)
+        }). `) +
+      `Continuation: ${cont.previous.toPrecision(4)} → ${
+        cont.last.toPrecision(4)
+      } (${cont.window} steps each; ${pct(cont.relativeChange)}).`,
+    ],
+  };
+}
+
 const METRICS: Readonly<Record<string, MetricSpec>> = {
+  ...PLATEAU_METRICS,
   ...SPEED_METRICS,
   ...EXPONENT_METRICS,
   ...HESSIAN_METRICS,
@@ -70,14 +122,21 @@ function complete(cell: CellOutput): CellOutput {
   return { ...cell, metrics };
 }
 
-const memo = new Map<string, Promise<TrajectoryAnalysis>>();
+/** One analysed fixture: the trajectory analysis plus the loss series of both phases. */
+interface AnalysedRun {
+  readonly analysis: TrajectoryAnalysis;
+  readonly pretrainLoss: Float64Array | null;
+  readonly continuationLoss: Float64Array;
+}
+
+const memo = new Map<string, Promise<AnalysedRun>>();
 
 /**
  * Memoised analysis of one fixture (shared by its own cell and the "all" cell). The random source (Lanczos
  * start, probes, bootstrap) is fixed per fixture, independent of the suite seed and of sharding, so a stored
  * trajectory always gives the same numbers.
  */
-function analyse(name: string, quick: boolean): Promise<TrajectoryAnalysis> {
+function analyse(name: string, quick: boolean): Promise<AnalysedRun> {
   const key = `${name}|${quick}`;
   let m = memo.get(key);
   if (m === undefined) {
@@ -104,7 +163,7 @@ function analyse(name: string, quick: boolean): Promise<TrajectoryAnalysis> {
         );
       }
       try {
-        return await analyzeTrajectory(prepared.input, {
+        const analysis = await analyzeTrajectory(prepared.input, {
           hessianK: quick ? 2 : 5,
           rng: Rng.fromSeed(deriveSeed(1n, ["nn_resnet_sweep", name])),
           now: () => performance.now(),
@@ -116,6 +175,11 @@ function analyse(name: string, quick: boolean): Promise<TrajectoryAnalysis> {
             ? { hvpWorkers: { spec: prepared.manifest.model, workers: 2 } }
             : {}),
         });
+        return {
+          analysis,
+          pretrainLoss: prepared.pretrainLoss?.loss ?? null,
+          continuationLoss: prepared.input.lean.get("loss")!,
+        };
       } finally {
         prepared.dispose();
       }
@@ -138,12 +202,14 @@ function sweepGrid(quick: boolean): ParamGrid {
 
 /**
  * The full network benchmark: analyses the stored ResNet-18 (width 16, Fashion-MNIST) fixture trajectories
- * under fixtures/trajectories/ written by `deno task trajectory` — per run the speed plateau vs
- * η²·trΣ/(S(1−β²)) (the verdict), the exponent c with its bootstrap interval, top-5 Hessian eigenpairs (128
- * images, ≤ 30 Lanczos steps) and projections; across runs ("all") the speed collapse (C15) and the exponents
- * (C16). The grid is the set of fixture folders found at start-up; when none is there, the single cell fails
- * with "fixture missing: run <command>". Quick mode analyses one fixture with a tiny Hessian budget (k = 2,
- * 16 images, 6 Lanczos steps) to check the pipeline on the stored data.
+ * under fixtures/trajectories/ written by `deno task trajectory` — per run whether the loss had stopped falling
+ * (last two tenths of pretraining and of the continuation), the speed plateau vs η²·trΣ/(S(1−β²)) (the
+ * verdict), the exponent c with its bootstrap interval, top-5 Hessian eigenpairs with residuals (128 images,
+ * ≤ 30 Lanczos steps, HVPs on 2 Workers) and the projections (from the generator's per-step projections when
+ * the run has them); across runs ("all") the speed collapse (C15) and the exponents (C16). The grid is the set
+ * of fixture folders found at start-up; when none is there, the single cell fails with "fixture missing: run
+ * <command>". Quick mode analyses one fixture with a tiny Hessian budget (k = 2, 16 images, 6 Lanczos steps)
+ * to check the pipeline on the stored data.
  */
 export const nnResnetSweep = defineBenchmark({
   id: "nn_resnet_sweep",
@@ -167,13 +233,17 @@ export const nnResnetSweep = defineBenchmark({
       );
     }
     if (run === "all") {
-      const analyses = await Promise.all(
-        names.map((n) => analyse(n, ctx.quick)),
-      );
+      // One at a time: each analysis starts its own pair of HVP Workers.
+      const analyses: TrajectoryAnalysis[] = [];
+      for (const n of names) {
+        analyses.push((await analyse(n, ctx.quick)).analysis);
+      }
       return complete(collapseCell(analyses));
     }
-    const a = await analyse(run, ctx.quick);
+    const r = await analyse(run, ctx.quick);
+    const a = r.analysis;
     const cells = [
+      plateauCell(r),
       speedCell(a),
       exponentCell(a),
       hessianCell(a),

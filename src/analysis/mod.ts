@@ -95,3 +95,4 @@ export {
   type TrajectoryPoint,
   type TrajectorySeries,
 } from "./trajectory_distances.ts";
+export { type LossPlateau, lossPlateau } from "./loss_plateau.ts";

@@ -8,8 +8,10 @@
 import {
   BASE_LEAN_COLUMNS,
   listCheckpoints,
+  type PretrainLoss,
   readCheckpointFile,
   readLeanStats,
+  readPretrainLoss,
   readTrajectoryManifest,
   type TrajectoryManifest,
 } from "./trajectory.ts";
@@ -49,6 +51,8 @@ export interface PreparedTrajectory {
   readonly manifest: TrajectoryManifest;
   /** Run input for {@linkcode analyzeTrajectory} (owns `net`; call `dispose`). */
   readonly input: TrajectoryRunInput;
+  /** Batch losses of the pretraining phase (null when the folder records none). */
+  readonly pretrainLoss: PretrainLoss | null;
   /** Frees the network. */
   dispose(): void;
 }
@@ -91,16 +95,28 @@ export async function prepareTrajectory(
   hessianImages: number,
 ): Promise<PreparedTrajectory> {
   let manifest: TrajectoryManifest;
+  let pretrainLoss: PretrainLoss | null;
   let lean;
   let refs;
   try {
     manifest = await readTrajectoryManifest(dir);
     lean = await readLeanStats(dir);
+    pretrainLoss = await readPretrainLoss(dir);
     refs = await listCheckpoints(dir);
   } catch (e) {
     throw inputError(e);
   }
   checkFiniteColumns(dir, lean.columns);
+  if (pretrainLoss !== null) {
+    const bad = pretrainLoss.loss.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new TrajectoryInputError(
+        `trajectory ${dir}: pretraining loss of step ${bad} in ${dir}/pretrain is ${
+          pretrainLoss.loss[bad]
+        }`,
+      );
+    }
+  }
   if (lean.steps < 4) {
     throw new TrajectoryInputError(
       `trajectory ${dir}: only ${lean.steps} completed steps, at least 4 are needed`,
@@ -238,7 +254,13 @@ export async function prepareTrajectory(
         }
       },
     };
-    return { dir, manifest, input, dispose: () => netRef.dispose() };
+    return {
+      dir,
+      manifest,
+      input,
+      pretrainLoss,
+      dispose: () => netRef.dispose(),
+    };
   } catch (e) {
     net.dispose();
     throw e;
