@@ -484,7 +484,11 @@ export async function analyzeTrajectory(
     }
   }
   const driftSpeed = (eta * eta * drift) / (1 - beta) ** 2;
-  const plateau = speedPlateau(stepSq, { steps: stepCol });
+  // Short runs (e.g. a pretraining-only folder analysed for its Hessian) get a shorter moving average.
+  const plateau = speedPlateau(stepSq, {
+    steps: stepCol,
+    window: Math.min(15, K),
+  });
   const n = sigma.count;
   const sn = sigma.squaredNorms;
   // Finite-population correction: tr Σ over all N examples the run samples from is exact (no sampling error).
