@@ -1,12 +1,15 @@
 // Worker entry of ParallelHessian: one tfjs wasm SIMD instance per Worker holding a replica of the network (at
 // fixed parameters and BatchNorm running statistics) and its shard of the data subset; it answers Hessian-vector
 // products of its shard's mean loss (NetworkHessian, BatchNorm in evaluation mode). The main thread combines.
-import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../random/rng.ts";
-import { initBackend } from "../backend.ts";
 import { NetworkHessian } from "../hessian.ts";
 import { unflattenParams } from "../flatten_params.ts";
 import { createModel, type ModelSpec } from "./model_spec.ts";
+import {
+  initWasmSimdWorker,
+  type WorkerError,
+  type WorkerReady,
+} from "./_workers.ts";
 
 /** Messages the main thread sends. */
 export type ToHessianWorker =
@@ -24,27 +27,16 @@ export type ToHessianWorker =
 
 /** Messages a worker sends back. */
 export type FromHessianWorker =
-  | {
-    readonly type: "ready";
-    readonly backend: string;
-    readonly simd: boolean;
-    readonly kernels: readonly string[];
-    readonly dim: number;
-  }
+  | (WorkerReady & { readonly dim: number })
   | { readonly type: "hvp"; readonly hv: Float64Array }
-  | { readonly type: "error"; readonly message: string };
+  | WorkerError;
 
 let hessian: NetworkHessian | null = null;
 
 async function init(
   msg: Extract<ToHessianWorker, { type: "init" }>,
 ): Promise<FromHessianWorker> {
-  const info = await initBackend("wasm");
-  if (tf.getBackend() !== "wasm" || !info.simd) {
-    throw new Error(
-      `Cannot start a Hessian worker as tfjs runs on "${tf.getBackend()}" (simd=${info.simd}), not wasm SIMD`,
-    );
-  }
+  const ready = await initWasmSimdWorker("a Hessian worker");
   const net = createModel(msg.spec, Rng.fromSeed(0n));
   unflattenParams(msg.params, net.params);
   unflattenParams(msg.buffers, net.buffers);
@@ -53,13 +45,7 @@ async function init(
     { x: msg.x, y: msg.y, count: msg.count },
     { batchSize: msg.batchSize },
   );
-  return {
-    type: "ready",
-    backend: tf.getBackend(),
-    simd: info.simd,
-    kernels: info.kernels,
-    dim: hessian.dim,
-  };
+  return { ...ready, dim: hessian.dim };
 }
 
 // deno-lint-ignore no-explicit-any

@@ -4,7 +4,11 @@
 // the gradients and its updated running statistics to its own shared slots. The main thread does the rest.
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../random/rng.ts";
-import { initBackend } from "../backend.ts";
+import {
+  initWasmSimdWorker,
+  type WorkerError,
+  type WorkerReady,
+} from "./_workers.ts";
 import { crossEntropyFromLogits } from "../kernels/cross_entropy_from_logits.ts";
 import type { Network } from "../models/network.ts";
 import { createModel, type ModelSpec } from "./model_spec.ts";
@@ -28,14 +32,9 @@ export type ToWorker =
 
 /** Messages a worker sends back. */
 export type FromWorker =
-  | {
-    readonly type: "ready";
-    readonly backend: string;
-    readonly simd: boolean;
-    readonly kernels: readonly string[];
-  }
+  | WorkerReady
   | { readonly type: "done"; readonly loss: number }
-  | { readonly type: "error"; readonly message: string };
+  | WorkerError;
 
 interface State {
   readonly net: Network;
@@ -68,12 +67,7 @@ function copyOut(vars: Iterable<tf.Tensor>, flat: Float32Array): void {
 async function init(
   msg: Extract<ToWorker, { type: "init" }>,
 ): Promise<FromWorker> {
-  const info = await initBackend("wasm");
-  if (tf.getBackend() !== "wasm" || !info.simd) {
-    throw new Error(
-      `Cannot start a data-parallel worker as tfjs runs on "${tf.getBackend()}" (simd=${info.simd}), not wasm SIMD`,
-    );
-  }
+  const ready = await initWasmSimdWorker("a data-parallel worker");
   // The initial values are overwritten from shared memory before every step.
   const net = createModel(msg.spec, Rng.fromSeed(0n));
   state = {
@@ -83,12 +77,7 @@ async function init(
     grads: new Float32Array(msg.grads),
     buffersOut: new Float32Array(msg.buffersOut),
   };
-  return {
-    type: "ready",
-    backend: tf.getBackend(),
-    simd: info.simd,
-    kernels: info.kernels,
-  };
+  return ready;
 }
 
 function step(msg: Extract<ToWorker, { type: "step" }>): FromWorker {

@@ -6,6 +6,7 @@
 
 import type { FromWorker, ToWorker } from "./_worker.ts";
 import type { ModelSpec } from "./model_spec.ts";
+import { nextReply } from "./_workers.ts";
 
 /** Hyperparameters and worker count of {@linkcode DataParallelSgd}. */
 export interface DataParallelSgdOptions {
@@ -210,7 +211,7 @@ export class DataParallelSgd {
           type: "module",
         });
         workers.push(w);
-        replies.push(nextReply(w));
+        replies.push(nextReply<FromWorker>(w));
         const msg: ToWorker = {
           type: "init",
           spec,
@@ -316,7 +317,7 @@ export class DataParallelSgd {
     try {
       const m = size / n;
       const replies = this.#workers.map((w, i) => {
-        const reply = nextReply(w);
+        const reply = nextReply<FromWorker>(w);
         const msg: ToWorker = {
           type: "step",
           x: x.slice(i * m * d, (i + 1) * m * d),
@@ -399,16 +400,6 @@ function expectReady(r: FromWorker): string {
   return `Cannot start data-parallel SGD as a worker failed to start: ${
     r.type === "error" ? r.message : r.type
   }`;
-}
-
-function nextReply(w: Worker): Promise<FromWorker> {
-  return new Promise((resolve) => {
-    w.onmessage = (e: MessageEvent<FromWorker>) => resolve(e.data);
-    w.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      resolve({ type: "error", message: e.message });
-    };
-  });
 }
 
 function specSizes(

@@ -8,6 +8,7 @@
 import type { LossData } from "../hessian.ts";
 import type { FromHessianWorker, ToHessianWorker } from "./_hessian_worker.ts";
 import type { ModelSpec } from "./model_spec.ts";
+import { nextReply } from "./_workers.ts";
 import type { WorkerBackendInfo } from "./data_parallel_sgd.ts";
 
 /** Options of {@linkcode ParallelHessian.create}. */
@@ -19,16 +20,6 @@ export interface ParallelHessianOptions {
    * @default {50}
    */
   readonly batchSize?: number;
-}
-
-function nextReply(w: Worker): Promise<FromHessianWorker> {
-  return new Promise((resolve) => {
-    w.onmessage = (e: MessageEvent<FromHessianWorker>) => resolve(e.data);
-    w.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      resolve({ type: "error", message: e.message });
-    };
-  });
 }
 
 /**
@@ -128,7 +119,7 @@ export class ParallelHessian {
           type: "module",
         });
         workers.push(w);
-        replies.push(nextReply(w));
+        replies.push(nextReply<FromHessianWorker>(w));
         const msg: ToHessianWorker = {
           type: "init",
           spec,
@@ -189,7 +180,7 @@ export class ParallelHessian {
     try {
       const v32 = Float32Array.from(v);
       const replies = this.#workers.map((w) => {
-        const reply = nextReply(w);
+        const reply = nextReply<FromHessianWorker>(w);
         w.postMessage({ type: "hvp", v: v32 } satisfies ToHessianWorker);
         return reply;
       });

@@ -12,6 +12,7 @@ import {
 } from "../../../src/nn/parallel/model_spec.ts";
 import { ParallelHessian } from "../../../src/nn/parallel/parallel_hessian.ts";
 import { oneHot } from "../../../src/data/one_hot.ts";
+import { relErr } from "../kernels/_helpers.ts";
 
 // The single-process reference runs on the same backend as the workers (wasm SIMD with the repaired kernels).
 await initBackend("wasm");
@@ -31,16 +32,6 @@ function data(n: number, seed: bigint) {
     y: oneHot(Array.from({ length: n }, () => rng.int(4)), 4),
     count: n,
   };
-}
-
-function relDiff(a: Float64Array, b: Float64Array): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i]! - b[i]!) ** 2;
-    s += b[i]! ** 2;
-  }
-  return Math.sqrt(d / s);
 }
 
 Deno.test("ParallelHessian on 2 and 3 workers equals NetworkHessian in one process (uneven shards, BatchNorm)", async () => {
@@ -68,8 +59,8 @@ Deno.test("ParallelHessian on 2 and 3 workers equals NetworkHessian in one proce
       const got = await h.hvp(v);
       // float32 batches differ (shards cut the batches elsewhere); float32 round-off only.
       assert.ok(
-        relDiff(got, expected) < 1e-5,
-        `${workers}: ${relDiff(got, expected)}`,
+        relErr(got, expected) < 1e-5,
+        `${workers}: ${relErr(got, expected)}`,
       );
       // Reproducible for a worker count.
       assert.deepEqual(await h.hvp(v), got);
