@@ -11,6 +11,7 @@ import {
   transpose,
 } from "../linalg/matrix_ops.ts";
 import type { Matrix } from "../linalg/matrix.ts";
+import { assertPsd, assertSymmetric } from "../linalg/validate.ts";
 import type { QuadraticModel } from "./quadratic_model.ts";
 
 /** Noise entries |Σ̃_ij| ≤ this × max_i s_i count as zero (round-off of a low-rank Σ). */
@@ -119,4 +120,53 @@ export function symmetriseInPlace(m: Matrix): Matrix {
     }
   }
   return m;
+}
+
+/**
+ * A Gaussian initial phase-space state (mean0 of length 2d, cov0 of 2d×2d, both optional, in the basis named by
+ * `basis`), checked and rotated into the eigenbasis of the model.
+ *
+ * @throws {TypeError} For a wrong length or shape; {RangeError} (from the validators) for a non-symmetric or
+ *   non-PSD cov0.
+ */
+export function initialStateInEigenbasis(
+  model: QuadraticModel,
+  init: {
+    readonly mean0?: ArrayLike<number>;
+    readonly cov0?: Matrix;
+    readonly basis?: "original" | "eigen";
+  },
+  action: string,
+): { readonly m0: Float64Array; readonly c0: Matrix | undefined } {
+  const d = model.dim;
+  const n = 2 * d;
+  const eigenIO = (init.basis ?? "original") === "eigen";
+  const u = model.eigenvectors;
+  let m0 = new Float64Array(n);
+  if (init.mean0 !== undefined) {
+    if (init.mean0.length !== n) {
+      throw new TypeError(
+        `Cannot ${action} as mean0 has the wrong length: expected ${n}, got ${init.mean0.length}`,
+      );
+    }
+    m0 = Float64Array.from(init.mean0);
+    if (!eigenIO) {
+      const x = rotateVecToEigen(u, m0.subarray(0, d));
+      const v = rotateVecToEigen(u, m0.subarray(d));
+      m0.set(x, 0);
+      m0.set(v, d);
+    }
+  }
+  let c0: Matrix | undefined;
+  if (init.cov0 !== undefined) {
+    if (init.cov0.rows !== n || init.cov0.cols !== n) {
+      throw new TypeError(
+        `Cannot ${action} as cov0 has the wrong shape: expected ${n}×${n}, got ${init.cov0.rows}×${init.cov0.cols}`,
+      );
+    }
+    assertSymmetric(init.cov0, { name: "cov0", action });
+    assertPsd(init.cov0, { name: "cov0", action });
+    c0 = eigenIO ? init.cov0 : toEigen(init.cov0, u);
+  }
+  return { m0, c0 };
 }

@@ -19,13 +19,12 @@ import {
 } from "../linalg/matrix_ops.ts";
 import { solveContinuousLyapunov } from "../linalg/lyapunov.ts";
 import { solveLinear } from "../linalg/solve_linear.ts";
-import { assertPsd, assertSymmetric } from "../linalg/validate.ts";
 import { checkT, propagator, transientCovariance } from "./_mode_kernels.ts";
 import {
   assertNoFreeNoisyModes,
+  initialStateInEigenbasis,
   NOISE_ZERO_RTOL,
   noiseScale,
-  rotateVecToEigen,
   rotateVecToOriginal,
   splitBlocks,
   symmetriseInPlace,
@@ -439,32 +438,7 @@ export function continuousMoments(
   const eigenIO = (init.basis ?? "original") === "eigen";
   const u = model.eigenvectors;
   // Initial state in the eigenbasis.
-  let m0 = new Float64Array(n);
-  if (init.mean0 !== undefined) {
-    if (init.mean0.length !== n) {
-      throw new TypeError(
-        `Cannot ${action} as mean0 has the wrong length: expected ${n}, got ${init.mean0.length}`,
-      );
-    }
-    m0 = Float64Array.from(init.mean0);
-    if (!eigenIO) {
-      const x = rotateVecToEigen(u, m0.subarray(0, d));
-      const v = rotateVecToEigen(u, m0.subarray(d));
-      m0.set(x, 0);
-      m0.set(v, d);
-    }
-  }
-  let c0: Matrix | undefined;
-  if (init.cov0 !== undefined) {
-    if (init.cov0.rows !== n || init.cov0.cols !== n) {
-      throw new TypeError(
-        `Cannot ${action} as cov0 has the wrong shape: expected ${n}×${n}, got ${init.cov0.rows}×${init.cov0.cols}`,
-      );
-    }
-    assertSymmetric(init.cov0, { name: "cov0", action });
-    assertPsd(init.cov0, { name: "cov0", action });
-    c0 = eigenIO ? init.cov0 : toEigen(init.cov0, u);
-  }
+  const { m0, c0 } = initialStateInEigenbasis(model, init, action);
   const { eta, beta, batchSize } = model;
   const gamma = (1 - beta) / (eta * (1 + beta));
   const qf = 4 / (eta * batchSize * (1 + beta) ** 2);

@@ -15,7 +15,6 @@ import { fromData, identity, type Matrix, zeros } from "../linalg/matrix.ts";
 import { blockMatrix, scale } from "../linalg/matrix_ops.ts";
 import { solveDiscreteLyapunov } from "../linalg/lyapunov.ts";
 import { solveLinear } from "../linalg/solve_linear.ts";
-import { assertPsd, assertSymmetric } from "../linalg/validate.ts";
 import type { Mat2 } from "./_mode_kernels.ts";
 import {
   accumulate,
@@ -26,9 +25,9 @@ import {
 } from "./_discrete_kernels.ts";
 import {
   assertNoFreeNoisyModes,
+  initialStateInEigenbasis,
   NOISE_ZERO_RTOL,
   noiseScale,
-  rotateVecToEigen,
   rotateVecToOriginal,
   splitBlocks,
   symmetriseInPlace,
@@ -361,32 +360,7 @@ export function discreteMoments(
   const n = 2 * d;
   const eigenIO = (init.basis ?? "original") === "eigen";
   const u = model.eigenvectors;
-  let m0 = new Float64Array(n);
-  if (init.mean0 !== undefined) {
-    if (init.mean0.length !== n) {
-      throw new TypeError(
-        `Cannot ${action} as mean0 has the wrong length: expected ${n}, got ${init.mean0.length}`,
-      );
-    }
-    m0 = Float64Array.from(init.mean0);
-    if (!eigenIO) {
-      const x = rotateVecToEigen(u, m0.subarray(0, d));
-      const b = rotateVecToEigen(u, m0.subarray(d));
-      m0.set(x, 0);
-      m0.set(b, d);
-    }
-  }
-  let c0: Matrix | undefined;
-  if (init.cov0 !== undefined) {
-    if (init.cov0.rows !== n || init.cov0.cols !== n) {
-      throw new TypeError(
-        `Cannot ${action} as cov0 has the wrong shape: expected ${n}×${n}, got ${init.cov0.rows}×${init.cov0.cols}`,
-      );
-    }
-    assertSymmetric(init.cov0, { name: "cov0", action });
-    assertPsd(init.cov0, { name: "cov0", action });
-    c0 = eigenIO ? init.cov0 : toEigen(init.cov0, u);
-  }
+  const { m0, c0 } = initialStateInEigenbasis(model, init, action);
   const { eta, beta, batchSize } = model;
   const n1 = unitNoise(eta, batchSize);
   const ms = Array.from(model.curvatures, (h) => transition(h, eta, beta));
