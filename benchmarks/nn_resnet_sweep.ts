@@ -31,11 +31,8 @@ import { Rng } from "../src/random/rng.ts";
 export const SWEEP_DIR = "fixtures/trajectories";
 /** The default run of the sweep, and the command that writes it. */
 export const DEFAULT_FIXTURE = "fmnist_r18w16_default";
-/** Command that produces the default fixture (the other sweep points vary --eta, --batch-size, --beta). */
-export const FIXTURE_COMMAND =
-  `deno task trajectory --name ${DEFAULT_FIXTURE} --model resnet18 --width 16 --dataset fashion-mnist ` +
-  `--limit 10000 --pretrain-steps 500 --pretrain-eta 0.05 --steps 300 --eta 0.01 --beta 0.9 --batch-size 64 ` +
-  `--weight-decay 1e-4 --seed 1 --checkpoints 2 --workers 2 --chunk-steps 25 --out-dir ${SWEEP_DIR}`;
+/** Command that writes every sweep fixture (pretraining, projection directions, seven continuations). */
+export const FIXTURE_COMMAND = `sh ${SWEEP_DIR}/make.sh`;
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -146,9 +143,8 @@ function analyse(name: string, quick: boolean): Promise<AnalysedRun> {
       try {
         prepared = await prepareTrajectory(dir, quick ? 16 : 128);
       } catch (e) {
-        const fix = name === DEFAULT_FIXTURE
-          ? `run ${FIXTURE_COMMAND}`
-          : "finish or rewrite it with the deno task trajectory command that made it (add --resume if it was interrupted)";
+        const fix =
+          `run ${FIXTURE_COMMAND} (it skips finished runs and resumes an interrupted one)`;
         throw new Error(
           `fixture missing or invalid: ${SWEEP_DIR}/${name} (${
             (e as Error).message
@@ -159,7 +155,7 @@ function analyse(name: string, quick: boolean): Promise<AnalysedRun> {
         prepared.dispose();
         throw new Error(
           `fixture ${SWEEP_DIR}/${name} is incomplete (${prepared.manifest.completedSteps}/${prepared.manifest.steps} steps): ` +
-            `finish it with the same deno task trajectory command plus --resume`,
+            `finish it with ${FIXTURE_COMMAND} (it resumes the interrupted run)`,
         );
       }
       try {
