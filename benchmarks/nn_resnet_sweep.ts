@@ -17,13 +17,14 @@ import {
   exponentCell,
   HESSIAN_METRICS,
   hessianCell,
+  PLATEAU_METRICS,
+  plateauCell,
   PROJECTION_METRICS,
   projectionsCell,
   SPEED_METRICS,
   speedCell,
 } from "../src/nn/trajectory_cells.ts";
 import { activeBackend } from "../src/nn/training_cost.ts";
-import { lossPlateau } from "../src/analysis/loss_plateau.ts";
 import { deriveSeed } from "../src/random/derive_seed.ts";
 import { Rng } from "../src/random/rng.ts";
 
@@ -49,56 +50,6 @@ function discoverFixtures(): string[] {
     }
   } catch { /* folder missing or unreadable: no fixtures */ }
   return names.sort();
-}
-
-/** Did the loss stop falling? Last 10 % of each phase vs the 10 % before (`lossPlateau`). */
-const PLATEAU_METRICS: Readonly<Record<string, MetricSpec>> = {
-  pretrainLossEnd: {
-    unit: "1",
-    better: "none",
-    kind: "accuracy",
-    description:
-      "Mean batch loss over the last 10 % of pretraining (null when the fixture records no pretraining losses)",
-  },
-  pretrainLossChange: {
-    unit: "1",
-    better: "none",
-    kind: "accuracy",
-    description:
-      "Relative change of the mean batch loss between the last two tenths of pretraining (≈ 0 on a plateau)",
-  },
-  continuationLossChange: {
-    unit: "1",
-    better: "none",
-    kind: "accuracy",
-    description:
-      "Relative change of the mean batch loss between the last two tenths of the continuation (≈ 0 in the limiting regime)",
-  },
-};
-
-function plateauCell(run: AnalysedRun): CellOutput {
-  const pre = run.pretrainLoss === null ? null : lossPlateau(run.pretrainLoss);
-  const cont = lossPlateau(run.continuationLoss);
-  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-  return {
-    metrics: {
-      pretrainLossEnd: { value: pre?.last ?? NaN },
-      pretrainLossChange: { value: pre?.relativeChange ?? NaN },
-      continuationLossChange: { value: cont.relativeChange },
-    },
-    notes: [
-      (pre === null
-        ? "Pretraining losses: not recorded in this fixture. "
-        : `Pretraining: mean batch loss ${pre.previous.toPrecision(4)} → ${
-          pre.last.toPrecision(4)
-        } over the last two tenths (${pre.window} steps each; ${
-          pct(pre.relativeChange)
-        }). `) +
-      `Continuation: ${cont.previous.toPrecision(4)} → ${
-        cont.last.toPrecision(4)
-      } (${cont.window} steps each; ${pct(cont.relativeChange)}).`,
-    ],
-  };
 }
 
 const METRICS: Readonly<Record<string, MetricSpec>> = {
@@ -239,7 +190,7 @@ export const nnResnetSweep = defineBenchmark({
     const r = await analyse(run, ctx.quick);
     const a = r.analysis;
     const cells = [
-      plateauCell(r),
+      plateauCell(r.pretrainLoss, r.continuationLoss),
       speedCell(a),
       exponentCell(a),
       hessianCell(a),

@@ -31,6 +31,8 @@ import {
   exponentCell,
   HESSIAN_METRICS,
   hessianCell,
+  PLATEAU_METRICS,
+  plateauCell,
   PROJECTION_METRICS,
   projectionsCell,
   SPEED_METRICS,
@@ -200,15 +202,21 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
 
 /**
  * The benchmark definitions of an analysis document: `analyze_speed`, `analyze_exponent`, `analyze_hessian`,
- * `analyze_projections` (one cell per run) and, with several runs, `analyze_collapse` (one cell).
+ * `analyze_projections`, `analyze_loss_plateau` (one cell per run) and, with several runs, `analyze_collapse`
+ * (one cell).
  *
  * @param names Run names (cell keys), unique.
  * @param analysis Memoised analysis of run i.
+ * @param losses Batch losses of run i: pretraining (null when not recorded) and continuation.
  * @returns The definitions.
  */
 export function analysisBenchmarks(
   names: readonly string[],
   analysis: (index: number) => Promise<TrajectoryAnalysis>,
+  losses: (index: number) => {
+    readonly pretrain: ArrayLike<number> | null;
+    readonly continuation: ArrayLike<number>;
+  },
 ): BenchmarkDefinition[] {
   const grid = { run: [...names] };
   const cell =
@@ -251,6 +259,19 @@ export function analysisBenchmarks(
       grid,
       metrics: PROJECTION_METRICS,
       run: cell(projectionsCell),
+    },
+    {
+      id: "analyze_loss_plateau",
+      version: 1,
+      title:
+        "Network trajectory: did the loss stop falling (pretraining, continuation)?",
+      paperRef: "theory.md §5.1 (the protocol starts after convergence)",
+      grid,
+      metrics: PLATEAU_METRICS,
+      run: (params) => {
+        const l = losses(names.indexOf(String(params.run)));
+        return plateauCell(l.pretrain, l.continuation);
+      },
     },
   ];
   if (names.length >= 2) {
@@ -357,7 +378,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return m;
     };
     const doc = await runDocument({
-      benchmarks: analysisBenchmarks(names, analysis),
+      benchmarks: analysisBenchmarks(names, analysis, (i) => ({
+        pretrain: prepared[i]!.pretrainLoss?.loss ?? null,
+        continuation: prepared[i]!.input.lean.get("loss")!,
+      })),
       id,
       startedAt,
       argv,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { lossPlateau } from "../analysis/loss_plateau.ts";
 import { speedCollapse } from "../analysis/speed_collapse.ts";
 import type {
   CellOutput,
@@ -15,6 +16,66 @@ import type {
   PlotLine,
 } from "../bench/types.ts";
 import type { TrajectoryAnalysis } from "./trajectory_analysis.ts";
+
+/** Did the loss stop falling? Last 10 % of each phase vs the 10 % before (`lossPlateau`). */
+export const PLATEAU_METRICS: Readonly<Record<string, MetricSpec>> = {
+  pretrainLossEnd: {
+    unit: "1",
+    better: "none",
+    kind: "accuracy",
+    description:
+      "Mean batch loss over the last 10 % of pretraining (null when the fixture records no pretraining losses)",
+  },
+  pretrainLossChange: {
+    unit: "1",
+    better: "none",
+    kind: "accuracy",
+    description:
+      "Relative change of the mean batch loss between the last two tenths of pretraining (≈ 0 on a plateau)",
+  },
+  continuationLossChange: {
+    unit: "1",
+    better: "none",
+    kind: "accuracy",
+    description:
+      "Relative change of the mean batch loss between the last two tenths of the continuation (≈ 0 in the limiting regime)",
+  },
+};
+
+/**
+ * Result cell: whether the loss had stopped falling in each phase (last two tenths, {@linkcode lossPlateau}).
+ *
+ * @param pretrainLoss Pretraining batch losses (null when the run records none).
+ * @param continuationLoss Continuation batch losses (the lean column "loss").
+ * @returns Metrics of {@linkcode PLATEAU_METRICS} and a note.
+ */
+export function plateauCell(
+  pretrainLoss: ArrayLike<number> | null,
+  continuationLoss: ArrayLike<number>,
+): CellOutput {
+  const pre = pretrainLoss === null ? null : lossPlateau(pretrainLoss);
+  const cont = lossPlateau(continuationLoss);
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  return {
+    metrics: {
+      pretrainLossEnd: { value: pre?.last ?? NaN },
+      pretrainLossChange: { value: pre?.relativeChange ?? NaN },
+      continuationLossChange: { value: cont.relativeChange },
+    },
+    notes: [
+      (pre === null
+        ? "Pretraining losses: not recorded in this fixture. "
+        : `Pretraining: mean batch loss ${pre.previous.toPrecision(4)} → ${
+          pre.last.toPrecision(4)
+        } over the last two tenths (${pre.window} steps each; ${
+          pct(pre.relativeChange)
+        }). `) +
+      `Continuation: ${cont.previous.toPrecision(4)} → ${
+        cont.last.toPrecision(4)
+      } (${cont.window} steps each; ${pct(cont.relativeChange)}).`,
+    ],
+  };
+}
 
 /** Metrics of {@linkcode speedCell}. */
 export const SPEED_METRICS: Readonly<Record<string, MetricSpec>> = {

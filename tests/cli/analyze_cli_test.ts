@@ -23,6 +23,13 @@ const FAST = [
 
 await useBackend("cpu");
 
+function assertCloseRel(a: number, b: number): void {
+  assert.ok(
+    Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(b), 1e-300),
+    `${a} vs ${b}`,
+  );
+}
+
 function oneErrorLine(stderr: string): string {
   const lines = stderr.trim().split("\n").filter((l) =>
     l.startsWith("error: ") || !/^\s*$|tfjs-node|TensorFlow\.js|====/.test(l)
@@ -72,6 +79,7 @@ Deno.test("analyze writes a valid document for two trajectories; speed plateau m
       "analyze_exponent",
       "analyze_hessian",
       "analyze_projections",
+      "analyze_loss_plateau",
       "analyze_collapse",
     ]);
     for (const b of doc.benchmarks) {
@@ -107,7 +115,24 @@ Deno.test("analyze writes a valid document for two trajectories; speed plateau m
       `residual ${hess.maxRelResidual!.value}`,
     );
     assert.ok(hess.lambdaMax!.value! >= hess.lambdaK!.value!);
-    assert.equal(doc.benchmarks[4]!.cells.length, 1);
+    // Loss plateau: the continuation's last two tenths of the lean loss column (independent sums); the
+    // synthetic folder records no pretraining losses.
+    const losses: number[] = [];
+    for (const f of (await listDir(`${dir}/a/lean`))) {
+      const t = readNpy(await Deno.readFile(`${ROOT}${dir}/a/lean/${f}`));
+      const d = t.data as Float64Array;
+      for (let i = 0; i < t.shape[0]!; i++) losses.push(d[i * 6 + 5]!);
+    }
+    const w = Math.max(1, Math.floor(losses.length / 10));
+    const avg = (xs: number[]) => xs.reduce((p, q) => p + q, 0) / xs.length;
+    const prev = avg(losses.slice(losses.length - 2 * w, losses.length - w));
+    const plateau = doc.benchmarks[4]!.cells[0]!.metrics;
+    assertCloseRel(
+      plateau.continuationLossChange!.value!,
+      (avg(losses.slice(losses.length - w)) - prev) / prev,
+    );
+    assert.equal(plateau.pretrainLossChange!.value, null);
+    assert.equal(doc.benchmarks[5]!.cells.length, 1);
     assert.ok(
       doc.benchmarks[3]!.cells[0]!.plots.some((p) => p.type === "scatter"),
     );
