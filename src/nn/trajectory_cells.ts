@@ -534,9 +534,9 @@ export function hessianCell(a: TrajectoryAnalysis): CellOutput {
         Array.from(h.values, (v) => v.toPrecision(5)).join(", ")
       }; residuals: ${
         Array.from(h.residuals, (v) => v.toExponential(2)).join(", ")
-      }; ${h.lanczosHvps} HVPs in ${(h.lanczosMs / 1000).toFixed(1)} s${
+      }; ${h.lanczosHvps} HVPs${
         h.converged ? "" : " (tolerance not met at maxIter)"
-      }`,
+      } (wall time: the lanczosSeconds cost metric; notes stay clock-free so the cell digest is reproducible)`,
     ],
   };
 }

@@ -6,6 +6,12 @@ import {
   runContinuation,
 } from "../../src/nn/run_continuation.ts";
 import { analyzeTrajectory } from "../../src/nn/trajectory_analysis.ts";
+import {
+  exponentCell,
+  hessianCell,
+  projectionsCell,
+  speedCell,
+} from "../../src/nn/trajectory_cells.ts";
 import { Rng } from "../../src/random/rng.ts";
 import { assertClose } from "../_util/assert_close.ts";
 import { jacobiEigen } from "../analysis/_dense.ts";
@@ -293,4 +299,45 @@ Deno.test("analyzeTrajectory() takes projections from the generator's per-step s
     "slope",
   );
   net.dispose();
+});
+
+Deno.test("the analysis cells' accuracy outputs and notes do not depend on the clock (reproducible digests)", async () => {
+  const run = async (now: () => number) => {
+    const rng = Rng.fromSeed(8n);
+    const net = createMlp({ inputShape: [IN], hidden: [], numClasses: K }, rng);
+    const x = Float32Array.from({ length: N * IN }, () => rng.normal());
+    const y = new Float32Array(N * K);
+    for (let i = 0; i < N; i++) y[i * K + rng.int(K)] = 1;
+    const hp = { eta: 0.05, beta: 0.9, batchSize: 8, weightDecay: 0 };
+    const c = runContinuation(net, { x, y, count: N }, {
+      pretrain: { ...hp, steps: 20 },
+      hyperparameters: hp,
+      steps: 40,
+      rng,
+    });
+    const a = await analyzeTrajectory({
+      name: "clock",
+      hyperparameters: hp,
+      datasetSize: N,
+      sampling: "without-replacement",
+      lean: c.lean,
+      net,
+      data: { x, y, count: N },
+      checkpointSteps: c.checkpointSteps,
+      loadCheckpoint: (s) => c.checkpoints.get(s)!,
+    }, { hessianK: 2, rng: Rng.fromSeed(9n), now, hutchinsonSamples: 2 });
+    net.dispose();
+    return [speedCell(a), exponentCell(a), hessianCell(a), projectionsCell(a)]
+      .map((cell) => ({
+        notes: cell.notes,
+        plots: cell.plots,
+        accuracy: Object.fromEntries(
+          Object.entries(cell.metrics).filter(([name]) =>
+            !["lanczosSeconds", "secondsPerHvp"].includes(name)
+          ),
+        ),
+      }));
+  };
+  let t = 0;
+  assert.deepEqual(await run(() => (t += 1234.5)), await run(() => 0));
 });
