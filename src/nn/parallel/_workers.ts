@@ -54,3 +54,44 @@ export async function initWasmSimdWorker(what: string): Promise<WorkerReady> {
     kernels: info.kernels,
   };
 }
+
+/**
+ * Starts one module Worker per init message, sends it, and waits until every worker reported ready; on any
+ * failure all of them are terminated and an Error names what failed.
+ *
+ * @param url The worker entry module.
+ * @param inits One init message per worker.
+ * @param what Who starts, for the error message ("data-parallel SGD").
+ * @returns The workers and their ready messages, in order.
+ * @throws {Error} When a worker fails to start.
+ */
+export async function startWorkers<Ready extends WorkerReady>(
+  url: URL,
+  inits: readonly unknown[],
+  what: string,
+): Promise<{ workers: Worker[]; ready: Ready[] }> {
+  const workers: Worker[] = [];
+  try {
+    const replies = inits.map((msg) => {
+      const w = new Worker(url, { type: "module" });
+      workers.push(w);
+      const reply = nextReply<Ready | { readonly type: string }>(w);
+      w.postMessage(msg);
+      return reply;
+    });
+    const ready = await Promise.all(replies);
+    for (const r of ready) {
+      if (r.type !== "ready") {
+        throw new Error(
+          `Cannot start ${what} as a worker failed to start: ${
+            r.type === "error" ? (r as WorkerError).message : r.type
+          }`,
+        );
+      }
+    }
+    return { workers, ready: ready as Ready[] };
+  } catch (e) {
+    for (const w of workers) w.terminate();
+    throw e;
+  }
+}

@@ -6,7 +6,7 @@
 
 import type { FromWorker, ToWorker } from "./_worker.ts";
 import type { ModelSpec } from "./model_spec.ts";
-import { nextReply } from "./_workers.ts";
+import { nextReply, startWorkers, type WorkerReady } from "./_workers.ts";
 
 /** Hyperparameters and worker count of {@linkcode DataParallelSgd}. */
 export interface DataParallelSgdOptions {
@@ -201,48 +201,34 @@ export class DataParallelSgd {
     if (state.momentum) momentum.set(state.momentum);
     const grads: Float32Array[] = [];
     const buffersOut: Float32Array[] = [];
-    const workers: Worker[] = [];
-    const replies: Promise<FromWorker>[] = [];
-    try {
-      for (let i = 0; i < n; i++) {
-        grads.push(f32(p));
-        buffersOut.push(f32(q));
-        const w = new Worker(new URL("./_worker.ts", import.meta.url), {
-          type: "module",
-        });
-        workers.push(w);
-        replies.push(nextReply<FromWorker>(w));
-        const msg: ToWorker = {
-          type: "init",
-          spec,
-          params: params.buffer as SharedArrayBuffer,
-          buffers: buffers.buffer as SharedArrayBuffer,
-          grads: grads[i]!.buffer as SharedArrayBuffer,
-          buffersOut: buffersOut[i]!.buffer as SharedArrayBuffer,
-        };
-        w.postMessage(msg);
-      }
-      const ready = await Promise.all(replies);
-      const first = ready[0]!;
-      if (first.type !== "ready") throw new Error(expectReady(first));
-      for (const r of ready) {
-        if (r.type !== "ready") throw new Error(expectReady(r));
-      }
-      // A first step would fail on a length mismatch anyway; check it now with a clear message.
-      const shape = specSizes(spec);
-      const trainer = new DataParallelSgd(
-        workers,
-        { params, momentum, buffers, grads, buffersOut },
-        { backend: first.backend, simd: first.simd, kernels: first.kernels },
-        shape.exampleSize,
-        shape.numClasses,
-        { eta, beta, weightDecay },
-      );
-      return trainer;
-    } catch (e) {
-      for (const w of workers) w.terminate();
-      throw e;
+    const inits: ToWorker[] = [];
+    for (let i = 0; i < n; i++) {
+      grads.push(f32(p));
+      buffersOut.push(f32(q));
+      inits.push({
+        type: "init",
+        spec,
+        params: params.buffer as SharedArrayBuffer,
+        buffers: buffers.buffer as SharedArrayBuffer,
+        grads: grads[i]!.buffer as SharedArrayBuffer,
+        buffersOut: buffersOut[i]!.buffer as SharedArrayBuffer,
+      });
     }
+    const { workers, ready } = await startWorkers<WorkerReady>(
+      new URL("./_worker.ts", import.meta.url),
+      inits,
+      "data-parallel SGD",
+    );
+    const first = ready[0]!;
+    const shape = specSizes(spec);
+    return new DataParallelSgd(
+      workers,
+      { params, momentum, buffers, grads, buffersOut },
+      { backend: first.backend, simd: first.simd, kernels: first.kernels },
+      shape.exampleSize,
+      shape.numClasses,
+      { eta, beta, weightDecay },
+    );
   }
 
   /** Learning rate η. */
@@ -394,12 +380,6 @@ export class DataParallelSgd {
     this.#terminated = true;
     for (const w of this.#workers) w.terminate();
   }
-}
-
-function expectReady(r: FromWorker): string {
-  return `Cannot start data-parallel SGD as a worker failed to start: ${
-    r.type === "error" ? r.message : r.type
-  }`;
 }
 
 function specSizes(

@@ -8,7 +8,7 @@
 import type { LossData } from "../hessian.ts";
 import type { FromHessianWorker, ToHessianWorker } from "./_hessian_worker.ts";
 import type { ModelSpec } from "./model_spec.ts";
-import { nextReply } from "./_workers.ts";
+import { nextReply, startWorkers } from "./_workers.ts";
 import type { WorkerBackendInfo } from "./data_parallel_sgd.ts";
 
 /** Options of {@linkcode ParallelHessian.create}. */
@@ -107,51 +107,36 @@ export class ParallelHessian {
     }
     const exampleSize = data.x.length / count;
     const classes = data.y.length / count;
-    const workers: Worker[] = [];
     const weights: number[] = [];
-    try {
-      const replies: Promise<FromHessianWorker>[] = [];
-      for (let i = 0; i < n; i++) {
-        const a = Math.floor((i * count) / n);
-        const b = Math.floor(((i + 1) * count) / n);
-        weights.push((b - a) / count);
-        const w = new Worker(new URL("./_hessian_worker.ts", import.meta.url), {
-          type: "module",
-        });
-        workers.push(w);
-        replies.push(nextReply<FromHessianWorker>(w));
-        const msg: ToHessianWorker = {
-          type: "init",
-          spec,
-          params: state.params,
-          buffers: state.buffers,
-          x: data.x.slice(a * exampleSize, b * exampleSize),
-          y: data.y.slice(a * classes, b * classes),
-          count: b - a,
-          batchSize: options.batchSize ?? 50,
-        };
-        w.postMessage(msg);
-      }
-      const ready = await Promise.all(replies);
-      for (const r of ready) {
-        if (r.type !== "ready") {
-          throw new Error(
-            `Cannot start the parallel Hessian as a worker failed: ${
-              r.type === "error" ? r.message : r.type
-            }`,
-          );
-        }
-      }
-      const first = ready[0] as Extract<FromHessianWorker, { type: "ready" }>;
-      return new ParallelHessian(workers, weights, first.dim, count, {
-        backend: first.backend,
-        simd: first.simd,
-        kernels: first.kernels,
+    const inits: ToHessianWorker[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = Math.floor((i * count) / n);
+      const b = Math.floor(((i + 1) * count) / n);
+      weights.push((b - a) / count);
+      inits.push({
+        type: "init",
+        spec,
+        params: state.params,
+        buffers: state.buffers,
+        x: data.x.slice(a * exampleSize, b * exampleSize),
+        y: data.y.slice(a * classes, b * classes),
+        count: b - a,
+        batchSize: options.batchSize ?? 50,
       });
-    } catch (e) {
-      for (const w of workers) w.terminate();
-      throw e;
     }
+    const { workers, ready } = await startWorkers<
+      Extract<FromHessianWorker, { type: "ready" }>
+    >(
+      new URL("./_hessian_worker.ts", import.meta.url),
+      inits,
+      "the parallel Hessian",
+    );
+    const first = ready[0]!;
+    return new ParallelHessian(workers, weights, first.dim, count, {
+      backend: first.backend,
+      simd: first.simd,
+      kernels: first.kernels,
+    });
   }
 
   /**
