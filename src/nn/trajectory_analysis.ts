@@ -393,30 +393,33 @@ export async function analyzeTrajectory(
   const theta0 = Float64Array.from(flattenParams(input.net.params));
 
   // --- Hessian at θ₀ --------------------------------------------------------------------------------------
+  const hvpBatchSize = options.hessianBatchSize ??
+    (input.net.inputShape.length === 3 ? 50 : 250);
   const hess = new NetworkHessian(input.net, input.data, {
-    batchSize: options.hessianBatchSize ??
-      (input.net.inputShape.length === 3 ? 50 : 250),
+    batchSize: hvpBatchSize,
   });
   let hessian: HessianAnalysis;
   let sigma: ReturnType<NetworkHessian["noiseCovTrace"]>;
   let traceSigmaEnd = NaN;
-  const pool = options.hvpWorkers === undefined
-    ? null
-    : await ParallelHessian.create(
-      options.hvpWorkers.spec,
-      {
-        params: flattenParams(input.net.params),
-        buffers: flattenParams(input.net.buffers),
-      },
-      input.data,
-      {
-        workers: Math.min(options.hvpWorkers.workers, input.data.count),
-        batchSize: options.hessianBatchSize ??
-          (input.net.inputShape.length === 3 ? 50 : 250),
-      },
-    );
-  const op = (v: Float64Array) => pool === null ? hess.hvp(v) : pool.hvp(v);
+  let pool: ParallelHessian | null = null;
   try {
+    if (options.hvpWorkers !== undefined) {
+      pool = await ParallelHessian.create(
+        options.hvpWorkers.spec,
+        {
+          params: flattenParams(input.net.params),
+          buffers: flattenParams(input.net.buffers),
+        },
+        input.data,
+        {
+          workers: Math.min(options.hvpWorkers.workers, input.data.count),
+          batchSize: hvpBatchSize,
+        },
+      );
+    }
+    const workers = pool;
+    const op = (v: Float64Array) =>
+      workers === null ? hess.hvp(v) : workers.hvp(v);
     const loss = hess.loss();
     const t0 = now();
     const lz = await lanczosEigen(op, hess.dim, {
