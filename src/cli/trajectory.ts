@@ -27,6 +27,7 @@ import { sourceInfo } from "../io/environment.ts";
 import {
   BASE_LEAN_COLUMNS,
   checkpointPath,
+  copyPretrainLoss,
   encodeLeanChunk,
   leanChunkPath,
   type PhaseHyperparameters,
@@ -869,27 +870,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const bytes = await Deno.readFile(
         join(args.pretrainedFrom, "pretrained.safetensors"),
       );
-      // Its pretraining losses are this run's too (same protocol, same bits); older folders have none.
-      let lossFiles: string[] = [];
-      try {
-        for await (
-          const e of Deno.readDir(join(args.pretrainedFrom, "pretrain"))
-        ) {
-          if (e.isFile && /^\d{9}\.npy$/.test(e.name)) lossFiles.push(e.name);
-        }
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-        lossFiles = [];
-      }
-      if (lossFiles.length > 0) {
-        await Deno.mkdir(join(dir, "pretrain"), { recursive: true });
-      }
-      for (const name of lossFiles.sort()) {
-        await writeOnce(
-          join(dir, "pretrain", name),
-          await Deno.readFile(join(args.pretrainedFrom, "pretrain", name)),
-        );
-      }
+      // Its pretraining losses are this run's too (same protocol, same bits).
+      await copyPretrainLoss(args.pretrainedFrom, dir);
       loadStateDict(net, stripOptimizerState(bytes));
       trainer.params.set(flattenParams(net.params));
       trainer.buffers.set(flattenParams(net.buffers));

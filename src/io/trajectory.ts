@@ -787,6 +787,38 @@ export function pretrainChunkPath(dir: string, firstStep: number): string {
 }
 
 /**
+ * Copies the pretraining-loss chunks (`pretrain/<9 digits>.npy`) of one trajectory folder into another (used by
+ * `--pretrained-from`: the pretraining is the same, so its losses are too). Existing identical files are
+ * fine ({@linkcode writeOnce}); folders written before the losses were recorded have none to copy.
+ *
+ * @param from The source trajectory folder.
+ * @param to The destination trajectory folder.
+ * @returns The number of chunks copied.
+ * @throws {Error} When a destination file exists with other bytes, or a file cannot be read or written.
+ *
+ * @example A source without pretraining losses copies nothing
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { copyPretrainLoss } from "./trajectory.ts";
+ *
+ * assert.equal(await copyPretrainLoss("/nonexistent/a", "/nonexistent/b"), 0);
+ * ```
+ */
+export async function copyPretrainLoss(
+  from: string,
+  to: string,
+): Promise<number> {
+  const chunks = await listMatching(join(from, "pretrain"), LEAN_FILE);
+  if (chunks.length > 0) {
+    await Deno.mkdir(join(to, "pretrain"), { recursive: true });
+  }
+  for (const [step, path] of chunks) {
+    await writeOnce(pretrainChunkPath(to, step), await Deno.readFile(path));
+  }
+  return chunks.length;
+}
+
+/**
  * The file name of the checkpoint at continuation step k (`checkpoints/step_<9 digits>.safetensors`).
  *
  * @param dir The trajectory folder.
