@@ -244,7 +244,7 @@ export function analysisBenchmarks(
     },
     {
       id: "analyze_hessian",
-      version: 1,
+      version: 2,
       title: "Network trajectory: top-k Hessian eigenpairs (Lanczos) and tr H",
       paperRef: "theory.md §4.5",
       grid,
@@ -253,7 +253,7 @@ export function analysisBenchmarks(
     },
     {
       id: "analyze_projections",
-      version: 1,
+      version: 2,
       title: "Network trajectory: projections on Hessian eigenvectors",
       paperRef: "theory.md §4.2–4.3 (C3, C4, C9)",
       grid,
